@@ -1,0 +1,35 @@
+/** Intake channel error codes (CH_ERR_*): what a partner or citizen did wrong, and which field. */
+import createError from '@fastify/error'
+
+export const CH_ERR_VALIDATION = createError<[string]>('CH_ERR_VALIDATION', '%s', 400)
+export const CH_ERR_MALFORMED_JSON = createError<[string]>('CH_ERR_MALFORMED_JSON', 'Malformed JSON: %s', 400)
+export const CH_ERR_INVALID_UTF8 = createError('CH_ERR_INVALID_UTF8', 'Body is not valid UTF-8', 400)
+export const CH_ERR_UNSUPPORTED_MEDIA_TYPE = createError<[string]>(
+  'CH_ERR_UNSUPPORTED_MEDIA_TYPE',
+  'Unsupported content type %s',
+  415,
+)
+export const CH_ERR_BODY_TOO_LARGE = createError<[number]>(
+  'CH_ERR_BODY_TOO_LARGE',
+  'Body larger than %d bytes',
+  413,
+)
+export const CH_ERR_MISSING_CONTACT = createError(
+  'CH_ERR_MISSING_CONTACT',
+  'The citizen needs at least one way to be reached (phone or openid)',
+  400,
+)
+export const CH_ERR_INVALID_PHONE = createError<[string]>('CH_ERR_INVALID_PHONE', 'Invalid phone number %s', 400)
+export const CH_ERR_EMPTY_CONTENT = createError('CH_ERR_EMPTY_CONTENT', 'Appeal content is empty', 400)
+export const CH_ERR_BAD_SIGNATURE = createError('CH_ERR_BAD_SIGNATURE', 'Signature does not match', 401)
+export const CH_ERR_STALE_TIMESTAMP = createError<[number]>(
+  'CH_ERR_STALE_TIMESTAMP',
+  'Timestamp outside the %d-second window',
+  401,
+)
+export const CH_ERR_REPLAYED = createError('CH_ERR_REPLAYED', 'This signature was already used', 401)
+export const CH_ERR_CHANNEL_DISABLED = createError<[string]>(
+  'CH_ERR_CHANNEL_DISABLED',
+  'Channel %s is not configured on this gateway',
+  503,
+)

@@ -1,0 +1,140 @@
+/**
+ * Loads the configuration once: defaults (schema) <- JSON file <- environment. Validates, freezes.
+ * The only module that reads process.env.
+ */
+import { readFileSync, existsSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { Value } from '@sinclair/typebox/value'
+import { ConfigSchema, HotlineSchema, type Config } from './schema.ts'
+import { CFG_ERR_FILE, CFG_ERR_INVALID } from './errors.ts'
+import { Type } from '@sinclair/typebox'
+
+export interface LoadOptions {
+  /** JSON config file; default GATEWAY_CONFIG or config/gateway.json when it exists. */
+  file?: string
+  env?: NodeJS.ProcessEnv
+  /** Applied last (tests): deep-merged over file and environment. */
+  overrides?: DeepPartial<Config>
+  /** Base directory for relative paths (hotlinesFile). */
+  root?: string
+}
+
+export type DeepPartial<T> = T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T
+
+type Json = Record<string, unknown>
+
+export function loadConfig(opts: LoadOptions = {}): Readonly<Config> {
+  const env = opts.env ?? process.env
+  const root = opts.root ?? process.cwd()
+  const file = opts.file ?? env.GATEWAY_CONFIG ?? defaultFile(root)
+  let raw: Json = file ? readJson(resolve(root, file)) : {}
+  raw = deepMerge(raw, fromEnv(env))
+  if (opts.overrides) raw = deepMerge(raw, opts.overrides as Json)
+
+  const withDefaults = Value.Default(ConfigSchema, structuredClone(raw)) as Json
+  assertValid(ConfigSchema, withDefaults, '')
+  const config = withDefaults as unknown as Config
+
+  if (config.hotlines.length === 0 && config.hotlinesFile) {
+    const hotlines = readJson(resolve(root, config.hotlinesFile))
+    assertValid(Type.Array(HotlineSchema), hotlines, '/hotlines')
+    config.hotlines = hotlines as unknown as Config['hotlines']
+  }
+  checkHotlines(config)
+  for (const app of config.channels.signedApps) app.secret = env[app.secretEnv] ?? ''
+  return deepFreeze(config)
+}
+
+function defaultFile(root: string): string | undefined {
+  const p = resolve(root, 'config/gateway.json')
+  return existsSync(p) ? p : undefined
+}
+
+function readJson(path: string): Json {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (err) {
+    throw new CFG_ERR_FILE(path, (err as Error).message)
+  }
+  try {
+    return JSON.parse(text) as Json
+  } catch (err) {
+    throw new CFG_ERR_FILE(path, (err as Error).message)
+  }
+}
+
+/** Environment variables the gateway reads, and where each lands in the schema. */
+export const ENV_VARS: Record<string, string> = {
+  NODE_ENV: '/env',
+  PORT: '/server/port',
+  HOST: '/server/host',
+  LOG_LEVEL: '/log/level',
+  REDIS_URL: '/redis/url',
+  REDIS_KEY_PREFIX: '/redis/keyPrefix',
+  STAFF_API_TOKENS: '/auth/staffTokens',
+  WECHAT_OFFICIAL_TOKEN: '/channels/wechatOfficial/token',
+  WECHAT_OFFICIAL_AES_KEY: '/channels/wechatOfficial/aesKey',
+  WECHAT_OFFICIAL_APPID: '/channels/wechatOfficial/appId',
+  WECHAT_MINI_APPID: '/channels/wechatMini/appId',
+  WECHAT_MINI_SECRET: '/channels/wechatMini/secret',
+  WECHAT_API_BASE: '/channels/wechatMini/apiBase',
+  MESSAGE_BOARD_SECRET: '/channels/messageBoard/secret',
+  MAILBOX_SECRET: '/channels/mailbox/secret',
+}
+
+function fromEnv(env: NodeJS.ProcessEnv): Json {
+  const out: Json = {}
+  for (const [name, path] of Object.entries(ENV_VARS)) {
+    const value = env[name]
+    if (value === undefined || value === '') continue
+    let v: unknown = value
+    if (path === '/server/port') v = /^\d+$/.test(value) ? Number(value) : value
+    if (path === '/auth/staffTokens') v = value.split(',').map((s) => s.trim()).filter(Boolean)
+    setPath(out, path, v)
+  }
+  return out
+}
+
+function setPath(obj: Json, path: string, value: unknown): void {
+  const keys = path.split('/').filter(Boolean)
+  let cur = obj
+  for (const k of keys.slice(0, -1)) cur = (cur[k] ??= {}) as Json
+  cur[keys[keys.length - 1]] = value
+}
+
+function assertValid(schema: Parameters<typeof Value.Check>[0], value: unknown, base: string): void {
+  const first = Value.Errors(schema, value).First()
+  if (first) throw new CFG_ERR_INVALID(`${base}${first.path}` || '/', first.message)
+}
+
+function checkHotlines(config: Config): void {
+  const seen = new Set<string>()
+  config.hotlines.forEach((h, i) => {
+    if (seen.has(h.number)) throw new CFG_ERR_INVALID(`/hotlines/${i}/number`, `duplicate number ${h.number}`)
+    seen.add(h.number)
+  })
+  if (config.hotlines.length > 0 && !config.hotlines.some((h) => h.status === 'main')) {
+    throw new CFG_ERR_INVALID('/hotlines', 'no hotline has status "main"')
+  }
+}
+
+function isPlainObject(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+function deepMerge(a: Json, b: Json): Json {
+  const out: Json = { ...a }
+  for (const [k, v] of Object.entries(b)) {
+    out[k] = isPlainObject(v) && isPlainObject(out[k]) ? deepMerge(out[k] as Json, v) : v
+  }
+  return out
+}
+
+function deepFreeze<T>(obj: T): T {
+  if (obj && typeof obj === 'object') {
+    for (const v of Object.values(obj)) deepFreeze(v)
+    Object.freeze(obj)
+  }
+  return obj
+}

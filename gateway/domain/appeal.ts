@@ -1,0 +1,98 @@
+/**
+ * The Appeal (诉求): the one normalized record every intake channel produces.
+ * Pure types and transitions; no I/O, no adapters.
+ */
+
+export const CHANNELS = [
+  'voice',
+  'web',
+  'wechat-mini',
+  'wechat-official',
+  'mailbox',
+  'message-board',
+  'app',
+] as const
+export type Channel = (typeof CHANNELS)[number]
+
+export const CATEGORIES = ['咨询', '求助', '投诉', '举报', '建议', '表扬'] as const
+export type Category = (typeof CATEGORIES)[number]
+
+export type AppealStatus =
+  | 'received' // record written, queue entry not yet confirmed
+  | 'queued' // in the one queue, waiting for an agent
+  | 'offered'
+  | 'in-progress'
+  | 'completed'
+  | 'cancelled'
+
+export interface Citizen {
+  phone?: string
+  name?: string
+  openid?: string
+}
+
+export interface Location {
+  address?: string
+  lat?: number
+  lng?: number
+}
+
+export interface Attachment {
+  type: string
+  url: string
+  size: number
+}
+
+/** What every channel hands to the queue: the shape partners learn once. */
+export interface AppealDraft {
+  citizen: Citizen
+  content: string
+  category?: Category
+  location?: Location
+  attachments?: Attachment[]
+  confidential?: boolean
+}
+
+export interface ExternalRef {
+  channel: Channel
+  /** The channel's own message id (WeChat MsgId, board post id, Idempotency-Key ...). */
+  id: string
+}
+
+export interface StatusChange {
+  status: AppealStatus
+  at: string
+  by?: string
+}
+
+export interface Appeal extends AppealDraft {
+  id: string
+  /** Human-readable number a citizen can quote: YYYYMMDD-NNNNNN. */
+  appealNumber: string
+  channel: Channel
+  /** Hotline number dialed (voice) or the app/source name; absent when the channel says nothing more. */
+  origin?: string
+  external: ExternalRef
+  confidential: boolean
+  receivedAt: string
+  priority: number
+  status: AppealStatus
+  history: StatusChange[]
+}
+
+/** Queue priority: lower is served first (bullmq convention). Calls before written appeals. */
+export const PRIORITY = { voice: 1, written: 10 } as const
+
+export function priorityFor(channel: Channel): number {
+  return channel === 'voice' ? PRIORITY.voice : PRIORITY.written
+}
+
+/** Formats the citizen-facing number from the local date and the day's sequence. */
+export function formatAppealNumber(localDate: string, seq: number): string {
+  return `${localDate.replaceAll('-', '')}-${String(seq).padStart(6, '0')}`
+}
+
+export function withStatus(appeal: Appeal, status: AppealStatus, at: string, by?: string): Appeal {
+  const change: StatusChange = by ? { status, at, by } : { status, at }
+  return { ...appeal, status, history: [...appeal.history, change] }
+}
