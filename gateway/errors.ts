@@ -20,6 +20,7 @@ export const GW_ERR_IDEMPOTENCY_MISMATCH = createError(
   'This delivery id was already used with a different body',
   422,
 )
+export const GW_ERR_BAD_REQUEST = createError<[string]>('GW_ERR_BAD_REQUEST', 'Bad request: %s', 400)
 export const GW_ERR_INTERNAL = createError('GW_ERR_INTERNAL', 'Internal error', 500)
 
 /** An error that names the offending field (JSON pointer style, e.g. /citizen/phone). */

@@ -1,0 +1,92 @@
+/**
+ * build(config, deps) -> a fastify instance with every route. No I/O at import or in build():
+ * connections are made by main.ts (or the test) and passed in.
+ */
+import Fastify, { type FastifyInstance } from 'fastify'
+import type { Redis } from 'ioredis'
+import type { Logger } from 'pino'
+import { randomUUID } from 'node:crypto'
+import type { Config } from '../config/schema.ts'
+import type { AppealQueue } from './domain/ports.ts'
+import { createLogger } from './log.ts'
+import { registerJsonParser } from './http/json-parser.ts'
+import { registerErrorHandler } from './http/error-handler.ts'
+import { createMetrics, registerMetricsRoute, type Metrics } from './http/metrics.ts'
+import { registerHealthRoutes } from './http/health.ts'
+import { registerOpenApi } from './http/openapi.ts'
+import { registerRateLimit, rateLimitOf } from './http/rate-limit.ts'
+import { staffAuth } from './http/staff-auth.ts'
+import { appealRoutes } from './http/appeal-routes.ts'
+import type { IntakeDeps } from '../channels/common/intake.ts'
+import { registerChannels } from '../channels/index.ts'
+
+export interface AppDeps {
+  redis: Redis
+  queue: AppealQueue
+  logger?: Logger
+  /** Runs after an appeal is first stored (matter linking, ACD offer). */
+  onAccepted?: IntakeDeps['onAccepted']
+  /** Outgoing HTTP (WeChat code2session ...); tests point it at a local server. */
+  fetch?: typeof fetch
+  clock?: () => Date
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    channel?: string
+  }
+}
+
+export interface App extends FastifyInstance {
+  metrics: Metrics
+}
+
+export async function build(config: Readonly<Config>, deps: AppDeps): Promise<App> {
+  const app = Fastify({
+    loggerInstance: deps.logger ?? createLogger(config.log.level),
+    bodyLimit: config.server.bodyLimitBytes,
+    trustProxy: config.server.trustProxy,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id']
+      return typeof given === 'string' && /^[A-Za-z0-9._-]{8,64}$/.test(given) ? given : randomUUID()
+    },
+    requestIdHeader: false,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: false } },
+    return503OnClosing: true,
+  }) as unknown as App
+
+  const metrics = createMetrics({ queueDepth: async () => (await deps.queue.stats()).waiting })
+  app.decorate('metrics', metrics)
+  app.addHook('onSend', async (req, reply) => {
+    void reply.header('x-request-id', req.id)
+  })
+
+  registerJsonParser(app)
+  registerErrorHandler(app, { bodyLimit: config.server.bodyLimitBytes, metrics })
+  await registerOpenApi(app)
+  await registerRateLimit(app, deps.redis, config.redis.keyPrefix)
+  registerHealthRoutes(app, deps.redis)
+  registerMetricsRoute(app, metrics)
+
+  const intakeDeps: IntakeDeps = {
+    queue: deps.queue,
+    metrics,
+    storeReady: () => deps.redis.status === 'ready',
+    onAccepted: deps.onAccepted,
+  }
+  await app.register(appealRoutes, {
+    queue: deps.queue,
+    redis: deps.redis,
+    keyPrefix: config.redis.keyPrefix,
+    requireStaff: staffAuth(config.auth.staffTokens) as never,
+    statusRateLimit: rateLimitOf(config.statusQuery.rateLimit),
+    maxFailuresPerNumber: config.statusQuery.maxFailuresPerNumber,
+  })
+  await registerChannels(app, config, {
+    intake: intakeDeps,
+    redis: deps.redis,
+    fetch: deps.fetch ?? fetch,
+    clock: deps.clock ?? (() => new Date()),
+  })
+  return app
+}

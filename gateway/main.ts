@@ -1,0 +1,68 @@
+/** The gateway process: load config -> connect -> listen; drain on SIGTERM. */
+import { loadConfig } from '../config/load.ts'
+import { build } from './app.ts'
+import { createLogger } from './log.ts'
+import { connectRedis, waitReady } from './queue/redis.ts'
+import { RedisAppealQueue } from './queue/redis-appeal-queue.ts'
+
+async function main(): Promise<void> {
+  const config = loadConfig()
+  const logger = createLogger(config.log.level)
+  const redis = connectRedis(config.redis.url)
+  redis.on('error', (err) => logger.warn({ err: { message: err.message } }, 'redis connection error'))
+  try {
+    await waitReady(redis, 10_000)
+  } catch (err) {
+    logger.fatal({ url: redactUrl(config.redis.url), err: { message: (err as Error).message } }, 'cannot reach Redis')
+    process.exit(1)
+  }
+
+  const queue = new RedisAppealQueue({
+    redis,
+    keyPrefix: config.redis.keyPrefix,
+    queueName: config.queue.name,
+    timezone: config.timezone,
+    retentionDays: config.queue.retentionDays,
+  })
+  const app = await build(config, { redis, queue, logger })
+
+  const sweep = async () => {
+    try {
+      const n = await queue.completeOrphans(config.queue.orphanAfterSeconds)
+      if (n > 0) logger.warn({ completed: n }, 'completed appeals whose queue entry was missing')
+    } catch (err) {
+      logger.warn({ err: { message: (err as Error).message } }, 'orphan sweep failed')
+    }
+  }
+  const sweeper = setInterval(sweep, 10_000)
+  sweeper.unref()
+  void sweep()
+
+  await app.listen({ host: config.server.host, port: config.server.port })
+
+  let stopping = false
+  const stop = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    logger.info({ signal }, 'draining: no new requests, finishing in-flight ones')
+    clearInterval(sweeper)
+    const deadline = setTimeout(() => {
+      logger.error('drain deadline passed; exiting')
+      process.exit(1)
+    }, config.server.drainSeconds * 1000)
+    deadline.unref()
+    await app.close()
+    await queue.close()
+    await redis.quit()
+    logger.info('stopped')
+    process.exit(0)
+  }
+  process.on('SIGTERM', () => void stop('SIGTERM'))
+  process.on('SIGINT', () => void stop('SIGINT'))
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@')
+}
+
+void main()

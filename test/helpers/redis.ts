@@ -1,0 +1,47 @@
+/** Real Redis for every test: a random key prefix, and every key under it deleted afterwards. */
+import { randomUUID } from 'node:crypto'
+import type { Redis } from 'ioredis'
+import { connectRedis, waitReady } from '../../gateway/queue/redis.ts'
+
+export const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379'
+
+interface Teardown {
+  teardown(fn: () => unknown): void
+}
+
+export function randomPrefix(): string {
+  return `test-${randomUUID()}`
+}
+
+export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0'
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000)
+    cursor = next
+    if (keys.length) await redis.unlink(...keys)
+  } while (cursor !== '0')
+}
+
+/** A ready connection plus a fresh prefix; keys and connection are cleaned up when the test ends. */
+export async function testRedis(t: Teardown, prefix = randomPrefix()): Promise<{ redis: Redis; prefix: string }> {
+  const redis = connectRedis(REDIS_URL)
+  await waitReady(redis)
+  t.teardown(async () => {
+    if (redis.status === 'ready') {
+      await deleteKeys(redis, prefix)
+      await redis.quit()
+    } else redis.disconnect()
+  })
+  return { redis, prefix }
+}
+
+export async function countKeys(redis: Redis, prefix: string): Promise<number> {
+  let cursor = '0'
+  let n = 0
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000)
+    cursor = next
+    n += keys.length
+  } while (cursor !== '0')
+  return n
+}
