@@ -8,7 +8,7 @@ import { testRedis } from '../helpers/redis.ts'
 
 const draft: AppealDraft = { citizen: { phone: '13800138000', name: '王女士' }, content: '小区东门路灯坏了一个星期了' }
 
-async function setup(t: Tap.Test, extra: Partial<ConstructorParameters<typeof RedisAppealQueue>[0]> = {}) {
+async function setup(t: { teardown(fn: () => unknown): void }, extra: Partial<ConstructorParameters<typeof RedisAppealQueue>[0]> = {}) {
   const { redis, prefix } = await testRedis(t)
   const q = new RedisAppealQueue({
     redis,
@@ -20,10 +20,6 @@ async function setup(t: Tap.Test, extra: Partial<ConstructorParameters<typeof Re
   })
   t.teardown(() => q.close())
   return { q, redis, prefix }
-}
-
-declare namespace Tap {
-  type Test = Parameters<Parameters<typeof t.test>[1]>[0]
 }
 
 t.test('a submitted appeal is in Redis with its queue entry and a number the citizen can quote', async (t) => {
