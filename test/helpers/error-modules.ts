@@ -1,0 +1,6 @@
+/** Every module that defines error codes. A new area's errors file is one line here. */
+export const ERROR_MODULES: (() => Promise<unknown>)[] = [
+  () => import('../../gateway/errors.ts'),
+  () => import('../../channels/errors.ts'),
+  () => import('../../config/errors.ts'),
+]
