@@ -9,7 +9,7 @@ t.test('the process starts on real Redis, takes appeals, and drains cleanly on S
   const prefix = randomPrefix()
   const { redis } = await testRedis(t, prefix)
   const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/main.ts'], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', REDIS_URL, REDIS_KEY_PREFIX: prefix, LOG_LEVEL: 'info', NODE_ENV: 'test' },
+    env: { ...cleanEnv(), PORT: '0', HOST: '127.0.0.1', REDIS_URL, REDIS_KEY_PREFIX: prefix, LOG_LEVEL: 'info', NODE_ENV: 'test' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   t.teardown(() => child.kill('SIGKILL'))
@@ -68,4 +68,14 @@ async function waitFor(lines: Record<string, unknown>[], pred: (l: Record<string
     if (Date.now() > until) throw new Error('timed out waiting for a log line')
     await new Promise((r) => setTimeout(r, 10))
   }
+}
+
+/** The child is a plain gateway process: none of tap's loaders or coverage hooks. */
+function cleanEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {}
+  for (const [k, v] of Object.entries(process.env)) {
+    if (k === 'NODE_OPTIONS' || k.startsWith('TAP') || k.startsWith('_TAP') || k.startsWith('NYC')) continue
+    env[k] = v
+  }
+  return env
 }
