@@ -11,7 +11,7 @@ import type { Config } from '../../config/schema.ts'
 import type { ChannelDeps } from '../index.ts'
 import { intake } from '../common/intake.ts'
 import { ErrorSchema } from '../common/draft-schema.ts'
-import { GW_ERR_REDIS_UNAVAILABLE, withField } from '../../gateway/errors.ts'
+import { GW_ERR_RATE_LIMITED, GW_ERR_REDIS_UNAVAILABLE, withField } from '../../gateway/errors.ts'
 import { rateLimitOf } from '../../gateway/http/rate-limit.ts'
 import {
   CH_ERR_BAD_SIGNATURE,
@@ -66,6 +66,13 @@ export async function wechatOfficialChannel(app: FastifyInstance, opts: WechatOf
     maxInFlight: config.maxInFlight,
   })
   app.addHook('onClose', async () => deadline.close())
+  const { max, timeWindow } = rateLimitOf(config.rateLimit)
+  const limiter = app.createRateLimit({
+    max,
+    timeWindow,
+    keyGenerator: (req: FastifyRequest) => `wx-official:${req.wechatOfficial?.msg.FromUserName ?? req.ip}`,
+  })
+  const limitCheckMs = Math.min(500, Math.floor(config.replyDeadlineMs / 3))
 
   // The raw bytes are kept: nothing is parsed before the signature holds.
   app.addContentTypeParser(['text/xml', 'application/xml'], { parseAs: 'buffer', bodyLimit: config.bodyLimitBytes }, (_req, body, done) =>
@@ -110,14 +117,7 @@ export async function wechatOfficialChannel(app: FastifyInstance, opts: WechatOf
   app.post<{ Querystring: PostQuery; Body: Buffer }>(
     PATH,
     {
-      config: {
-        channel: 'wechat-official',
-        rateLimit: {
-          ...rateLimitOf(config.rateLimit),
-          hook: 'preHandler', // after verification: the key is the sender's openid, not WeChat's IP
-          keyGenerator: (req: FastifyRequest) => `wx-official:${req.wechatOfficial?.msg.FromUserName ?? req.ip}`,
-        } as never,
-      },
+      config: { channel: 'wechat-official' },
       schema: {
         tags: ['channels'],
         summary: 'WeChat official account: message and event push (XML, plaintext or safe mode)',
@@ -153,6 +153,15 @@ export async function wechatOfficialChannel(app: FastifyInstance, opts: WechatOf
         }
         req.wechatOfficial = { msg: parseWechatXml(inner), encrypted: true }
       },
+      // After verification, so the key is the sender's openid (every push comes from WeChat's IPs).
+      // A Redis too slow to answer must not hold the reply past WeChat's limit: the check then lets
+      // the push through (as the plugin's skipOnError does when Redis is down).
+      preHandler: async (req) => {
+        const verdict = await within(limitCheckMs, limiter(req))
+        if (verdict !== TIMED_OUT && !verdict.isAllowed && verdict.isExceeded) {
+          throw Object.assign(new GW_ERR_RATE_LIMITED(), { headers: { 'retry-after': String(verdict.ttlInSeconds) } })
+        }
+      },
     },
     async (req, reply) => {
       const { msg, encrypted } = req.wechatOfficial!
@@ -170,7 +179,8 @@ export async function wechatOfficialChannel(app: FastifyInstance, opts: WechatOf
           return send(REPLIES_ZH.unsupported)
         case 'location':
           try {
-            await storeOp(() => locations.hold(inbound.openid, inbound.location))
+            const held = await within(config.replyDeadlineMs, storeOp(() => locations.hold(inbound.openid, inbound.location)))
+            if (held === TIMED_OUT) return send(undefined)
           } catch (err) {
             req.log.warn({ code: (err as { code?: string }).code }, 'wechat location not held: store unavailable')
             return send(undefined)
@@ -214,6 +224,19 @@ export async function wechatOfficialChannel(app: FastifyInstance, opts: WechatOf
       if (!deps.intake.storeReady()) throw new GW_ERR_REDIS_UNAVAILABLE()
       throw err
     }
+  }
+}
+
+const TIMED_OUT = Symbol('timed out')
+
+/** The promise's value, or TIMED_OUT after ms (the promise goes on; a late rejection is swallowed). */
+async function within<T>(ms: number, p: Promise<T>): Promise<T | typeof TIMED_OUT> {
+  p.catch(() => {})
+  let timer: NodeJS.Timeout | undefined
+  try {
+    return await Promise.race([p, new Promise<typeof TIMED_OUT>((resolve) => (timer = setTimeout(() => resolve(TIMED_OUT), ms)))])
+  } finally {
+    clearTimeout(timer)
   }
 }
 
