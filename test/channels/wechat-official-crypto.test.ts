@@ -44,10 +44,11 @@ t.test('a plaintext that fills whole blocks gets a full 32-byte block of padding
 t.test('tampered ciphertext, another appid and a bad key are each refused', async (t) => {
   const c = new WechatCrypto(KEY, APPID)
   const other = new WechatCrypto(KEY, 'wx0000000000000000')
-  t.throws(() => c.decrypt(other.encrypt('<xml/>')), new WechatCryptoError('appid'))
+  t.throws(() => c.decrypt(other.encrypt('<xml/>')), { message: /: appid$/ })
   const bytes = Buffer.from(c.encrypt('<xml/>'), 'base64')
   bytes[bytes.length - 1] ^= 0xff
-  t.throws(() => c.decrypt(bytes.toString('base64')), WechatCryptoError)
-  t.throws(() => c.decrypt('abc'), WechatCryptoError, 'not a whole block')
-  t.throws(() => new WechatCrypto('short', APPID), new WechatCryptoError('key'))
+  t.throws(() => c.decrypt(bytes.toString('base64')), { message: /decryption failed/ }, 'tampered')
+  t.throws(() => c.decrypt('abc'), { message: /: cipher$/ }, 'not a whole block')
+  t.throws(() => new WechatCrypto('short', APPID), { message: /: key$/ })
+  t.ok(new WechatCryptoError('key') instanceof Error)
 })
