@@ -5,6 +5,8 @@ import type { Config } from '../config/schema.ts'
 import type { IntakeDeps } from './common/intake.ts'
 import { rateLimitOf } from '../gateway/http/rate-limit.ts'
 import { webChannel } from './web/routes.ts'
+import { wechatOfficialChannel } from './wechat-official/routes.ts'
+import { wechatMiniChannel } from './wechat-mini/routes.ts'
 
 export interface ChannelDeps {
   intake: IntakeDeps
@@ -15,4 +17,11 @@ export interface ChannelDeps {
 
 export async function registerChannels(app: FastifyInstance, config: Readonly<Config>, deps: ChannelDeps): Promise<void> {
   await app.register(webChannel, { deps: deps.intake, rateLimit: rateLimitOf(config.channels.web.rateLimit) })
+  await app.register(wechatOfficialChannel, {
+    config: config.channels.wechatOfficial,
+    signatureWindowSeconds: config.channels.signatureWindowSeconds,
+    keyPrefix: config.redis.keyPrefix,
+    deps,
+  })
+  await app.register(wechatMiniChannel, { config: config.channels.wechatMini, keyPrefix: config.redis.keyPrefix, deps })
 }
