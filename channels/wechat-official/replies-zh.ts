@@ -9,6 +9,7 @@ export const REPLIES_ZH = {
   unsupported: '暂不支持此类消息。请发送文字、图片、语音或位置描述您的诉求。',
   emptyContent: '没有收到诉求内容，请用文字描述您遇到的问题。',
   rejected: '您的消息未能登记，请重新发送，或拨打12345热线反映。',
+  busy: '系统繁忙，您的消息暂未登记，请稍后重新发送，或拨打12345热线反映。',
 } as const
 
 /** Appeal text for messages that carry no words of their own (the agent reads it in the console). */

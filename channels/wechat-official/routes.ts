@@ -247,7 +247,8 @@ function replyForFailure(err: FastifyError, req: FastifyRequest): string | undef
     req.log.info({ code: err.code }, 'wechat message not taken as an appeal')
     return err.code === 'CH_ERR_EMPTY_CONTENT' ? REPLIES_ZH.emptyContent : REPLIES_ZH.rejected
   }
-  req.log.error({ code: err.code, err: { message: err.message } }, 'wechat intake failed; answered success')
-  return undefined
+  // Not stored: say so, so the citizen sends it again (a silent "success" would lose it).
+  req.log.error({ code: err.code, err: { message: err.message } }, 'wechat intake failed; citizen told to resend')
+  return REPLIES_ZH.busy
 }
 
