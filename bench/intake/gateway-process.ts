@@ -1,0 +1,81 @@
+/**
+ * The real gateway for the intake bench, in its own process so the load generator does not take
+ * its CPU or show up in its RSS: build() from gateway/app.ts with RedisAppealQueue, as main.ts does,
+ * on 127.0.0.1 and a free port. Talks to the bench over IPC:
+ *   -> { type: 'ready', port }           once listening
+ *   <- { type: 'usage' }   -> { type: 'usage', rss, heapUsed, cpuMicros }
+ *   <- { type: 'stop' }    closes and exits 0
+ *   node --import tsx bench/intake/gateway-process.ts '<json options>'
+ */
+import { Writable } from 'node:stream'
+import { loadConfig } from '../../config/load.ts'
+import { build } from '../../gateway/app.ts'
+import { createLogger } from '../../gateway/log.ts'
+import { connectRedis, waitReady } from '../../gateway/queue/redis.ts'
+import { RedisAppealQueue } from '../../gateway/queue/redis-appeal-queue.ts'
+
+export interface GatewayProcessOptions {
+  redisUrl: string
+  keyPrefix: string
+  logLevel: 'silent' | 'warn' | 'info'
+  /** Per-client web rate limit; the bench raises it so it measures intake, not the limiter. */
+  rateLimitMax: number
+}
+
+export type GatewayMessage = { type: 'ready'; port: number } | ({ type: 'usage' } & ProcessUsage)
+
+export interface ProcessUsage {
+  rss: number
+  heapUsed: number
+  /** user + system CPU time since the process started, µs */
+  cpuMicros: number
+}
+
+async function main(): Promise<void> {
+  const opts = JSON.parse(process.argv[2]) as GatewayProcessOptions
+  const config = loadConfig({
+    env: {},
+    overrides: {
+      env: 'production',
+      redis: { url: opts.redisUrl, keyPrefix: opts.keyPrefix },
+      log: { level: opts.logLevel },
+      server: { host: '127.0.0.1', port: 0 },
+      channels: { web: { rateLimit: { max: opts.rateLimitMax, timeWindowMs: 60_000 } } },
+    },
+  })
+  // log lines are built and serialized as in production, then dropped: the cost stays, the noise goes
+  const nullStream = new Writable({ write: (_c, _e, cb) => cb() })
+  const logger = createLogger(config.log.level, nullStream)
+  const redis = connectRedis(config.redis.url)
+  await waitReady(redis)
+  const queue = new RedisAppealQueue({
+    redis,
+    keyPrefix: config.redis.keyPrefix,
+    queueName: config.queue.name,
+    timezone: config.timezone,
+    retentionDays: config.queue.retentionDays,
+  })
+  const app = await build(config, { redis, queue, logger })
+  await app.listen({ host: config.server.host, port: config.server.port })
+  const port = (app.server.address() as { port: number }).port
+
+  process.on('message', async (m: { type: string }) => {
+    if (m.type === 'usage') {
+      const mem = process.memoryUsage()
+      const cpu = process.cpuUsage()
+      process.send!({ type: 'usage', rss: mem.rss, heapUsed: mem.heapUsed, cpuMicros: cpu.user + cpu.system } satisfies GatewayMessage)
+    } else if (m.type === 'stop') {
+      await app.close()
+      await queue.close()
+      await redis.quit()
+      process.exit(0)
+    }
+  })
+  process.on('disconnect', () => process.exit(0))
+  process.send!({ type: 'ready', port } satisfies GatewayMessage)
+}
+
+void main().catch((err) => {
+  process.stderr.write(`gateway process failed: ${(err as Error).stack}\n`)
+  process.exit(1)
+})
