@@ -89,8 +89,13 @@ function webFirer(pool: Pool, runId: string, phase: string) {
   }
 }
 
-async function withGateway<T>(prefix: string, logLevel: 'warn' | 'info', fn: (gw: GatewayChild, pool: Pool) => Promise<T>): Promise<T> {
-  const gw = await GatewayChild.start({ redisUrl: REDIS_URL, keyPrefix: prefix, logLevel, rateLimitMax: 100_000_000 })
+async function withGateway<T>(
+  prefix: string,
+  logLevel: 'warn' | 'info',
+  fn: (gw: GatewayChild, pool: Pool) => Promise<T>,
+  mode: 'gateway' | 'bare-fastify' = 'gateway',
+): Promise<T> {
+  const gw = await GatewayChild.start({ redisUrl: REDIS_URL, keyPrefix: prefix, logLevel, rateLimitMax: 100_000_000, mode })
   // one connection per client so 50 clients really are 50 requests in flight
   const pool = new Pool(gw.url, { connections: CONCURRENCY, pipelining: 1 })
   try {
@@ -227,6 +232,17 @@ export async function run(): Promise<BenchRow[]> {
     say('raw bullmq Queue.add baseline ...')
     const raw = await rawAddBaseline(redis, prefix, runId)
     say(`  ${describe(raw)}`)
+    say('bare Fastify floor (same route and body, no validation, no Redis) ...')
+    const bare = await withGateway(
+      prefix,
+      'warn',
+      (gw, pool) =>
+        withCpu(redis, gw, () =>
+          closedLoop({ concurrency: CONCURRENCY, warmupMs: WARMUP_MS, durationMs: QUICK ? WINDOW_MS : 5000, fire: webFirer(pool, runId, 'bare') }),
+        ),
+      'bare-fastify',
+    )
+    say(`  ${describe(bare)}`)
     say('web intake with log level info ...')
     const info = await withGateway(prefix, 'info', (gw, pool) =>
       withCpu(redis, gw, () =>
@@ -246,7 +262,8 @@ export async function run(): Promise<BenchRow[]> {
       { name: `web intake, ${CONCURRENCY} clients`, value: web.perSecond, unit: 'appeals/s', baseline: `raw bullmq add, ${CONCURRENCY} in flight`, baselineValue: raw.perSecond },
       { name: 'web intake p50', value: web.p50, unit: 'ms', baseline: 'raw add p50', baselineValue: raw.p50 },
       { name: 'web intake p99', value: web.p99, unit: 'ms', baseline: 'raw add p99', baselineValue: raw.p99 },
-      { name: 'gateway CPU per web appeal', value: web.cpu.gateway, unit: 'µs' },
+      { name: 'gateway CPU per web appeal', value: web.cpu.gateway, unit: 'µs', baseline: 'bare Fastify CPU per request', baselineValue: bare.cpu.gateway },
+      { name: 'web intake throughput vs framework floor', value: web.perSecond, unit: 'appeals/s', baseline: 'bare Fastify, 50 clients', baselineValue: bare.perSecond },
       { name: 'Redis CPU per web appeal', value: web.cpu.redis, unit: 'µs', baseline: 'Redis CPU per raw add', baselineValue: raw.cpu.redis },
       { name: 'load generator CPU per request', value: web.cpu.client, unit: 'µs', baseline: 'bullmq client CPU per raw add', baselineValue: raw.cpu.client },
       { name: 'gateway CPU per appeal, log level info', value: info.cpu.gateway, unit: 'µs', baseline: 'log level warn', baselineValue: web.cpu.gateway },

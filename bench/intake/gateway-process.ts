@@ -8,6 +8,7 @@
  *   node --import tsx bench/intake/gateway-process.ts '<json options>'
  */
 import { Writable } from 'node:stream'
+import Fastify from 'fastify'
 import { loadConfig } from '../../config/load.ts'
 import { build } from '../../gateway/app.ts'
 import { createLogger } from '../../gateway/log.ts'
@@ -20,6 +21,11 @@ export interface GatewayProcessOptions {
   logLevel: 'silent' | 'warn' | 'info'
   /** Per-client web rate limit; the bench raises it so it measures intake, not the limiter. */
   rateLimitMax: number
+  /**
+   * 'bare-fastify': the floor to compare with — Fastify alone on the same route, parsing the same
+   * JSON and answering 202 with no validation, no Redis, no logging.
+   */
+  mode?: 'gateway' | 'bare-fastify'
 }
 
 export type GatewayMessage = { type: 'ready'; port: number } | ({ type: 'usage' } & ProcessUsage)
@@ -31,8 +37,24 @@ export interface ProcessUsage {
   cpuMicros: number
 }
 
+async function bareFastify(): Promise<{ port: number; close: () => Promise<void> }> {
+  const app = Fastify({ logger: false })
+  let n = 0
+  app.post('/v1/channels/web/appeals', async (req, reply) => {
+    const body = req.body as { content?: string }
+    return reply.code(202).send({ id: `ap_${n++}`, appealNumber: '20261127-000001', status: body.content ? 'queued' : 'received' })
+  })
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  return { port: (app.server.address() as { port: number }).port, close: () => app.close() }
+}
+
 async function main(): Promise<void> {
   const opts = JSON.parse(process.argv[2]) as GatewayProcessOptions
+  if (opts.mode === 'bare-fastify') {
+    const bare = await bareFastify()
+    serve(bare.port, bare.close)
+    return
+  }
   const config = loadConfig({
     env: {},
     overrides: {
@@ -58,16 +80,21 @@ async function main(): Promise<void> {
   const app = await build(config, { redis, queue, logger })
   await app.listen({ host: config.server.host, port: config.server.port })
   const port = (app.server.address() as { port: number }).port
+  serve(port, async () => {
+    await app.close()
+    await queue.close()
+    await redis.quit()
+  })
+}
 
+function serve(port: number, close: () => Promise<void>): void {
   process.on('message', async (m: { type: string }) => {
     if (m.type === 'usage') {
       const mem = process.memoryUsage()
       const cpu = process.cpuUsage()
       process.send!({ type: 'usage', rss: mem.rss, heapUsed: mem.heapUsed, cpuMicros: cpu.user + cpu.system } satisfies GatewayMessage)
     } else if (m.type === 'stop') {
-      await app.close()
-      await queue.close()
-      await redis.quit()
+      await close()
       process.exit(0)
     }
   })
