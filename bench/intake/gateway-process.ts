@@ -4,11 +4,16 @@
  * on 127.0.0.1 and a free port. Talks to the bench over IPC:
  *   -> { type: 'ready', port }           once listening
  *   <- { type: 'usage' }   -> { type: 'usage', rss, heapUsed, cpuMicros }
+ *   <- { type: 'submit', total, concurrency, keyPrefix }  -> { type: 'submitted', result }
+ *        `total` appeals through RedisAppealQueue.submit in this process, HTTP skipped (memory phase)
  *   <- { type: 'stop' }    closes and exits 0
  *   node --import tsx bench/intake/gateway-process.ts '<json options>'
  */
 import { Writable } from 'node:stream'
 import Fastify from 'fastify'
+import { normalizeDraft } from '../../channels/common/normalize-draft.ts'
+import { webAppeal } from '../lib/appeal-samples.ts'
+import { bounded, type LoadResult } from '../lib/load.ts'
 import { loadConfig } from '../../config/load.ts'
 import { build } from '../../gateway/app.ts'
 import { createLogger } from '../../gateway/log.ts'
@@ -28,7 +33,18 @@ export interface GatewayProcessOptions {
   mode?: 'gateway' | 'bare-fastify'
 }
 
-export type GatewayMessage = { type: 'ready'; port: number } | ({ type: 'usage' } & ProcessUsage)
+export type GatewayMessage =
+  | { type: 'ready'; port: number }
+  | ({ type: 'usage' } & ProcessUsage)
+  | { type: 'submitted'; result: LoadResult }
+
+export interface SubmitCommand {
+  type: 'submit'
+  total: number
+  concurrency: number
+  /** Idempotency keys are `${keyPrefix}-${i}`. */
+  keyPrefix: string
+}
 
 export interface ProcessUsage {
   rss: number
@@ -52,7 +68,7 @@ async function main(): Promise<void> {
   const opts = JSON.parse(process.argv[2]) as GatewayProcessOptions
   if (opts.mode === 'bare-fastify') {
     const bare = await bareFastify()
-    serve(bare.port, bare.close)
+    serve(bare.port, bare.close, undefined)
     return
   }
   const config = loadConfig({
@@ -80,15 +96,32 @@ async function main(): Promise<void> {
   const app = await build(config, { redis, queue, logger })
   await app.listen({ host: config.server.host, port: config.server.port })
   const port = (app.server.address() as { port: number }).port
-  serve(port, async () => {
-    await app.close()
-    await queue.close()
-    await redis.quit()
-  })
+  serve(
+    port,
+    async () => {
+      await app.close()
+      await queue.close()
+      await redis.quit()
+    },
+    queue,
+  )
 }
 
-function serve(port: number, close: () => Promise<void>): void {
-  process.on('message', async (m: { type: string }) => {
+function serve(port: number, close: () => Promise<void>, queue: RedisAppealQueue | undefined): void {
+  process.on('message', async (m: { type: string } | SubmitCommand) => {
+    if (m.type === 'submit' && queue) {
+      const cmd = m as SubmitCommand
+      const result = await bounded({
+        total: cmd.total,
+        concurrency: cmd.concurrency,
+        fire: async (i) => {
+          await queue.submit({ channel: 'web', externalId: `${cmd.keyPrefix}-${i}`, draft: normalizeDraft(webAppeal(i)) })
+        },
+        onProgress: (n) => process.stderr.write(`[intake]   ${n.toLocaleString('en-US')} / ${cmd.total.toLocaleString('en-US')} appeals\n`),
+      })
+      process.send!({ type: 'submitted', result } satisfies GatewayMessage)
+      return
+    }
     if (m.type === 'usage') {
       const mem = process.memoryUsage()
       const cpu = process.cpuUsage()

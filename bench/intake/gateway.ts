@@ -1,7 +1,8 @@
 /** Starts bench/intake/gateway-process.ts as a child and speaks its small IPC protocol. */
 import { fork, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import type { GatewayMessage, GatewayProcessOptions, ProcessUsage } from './gateway-process.ts'
+import type { GatewayMessage, GatewayProcessOptions, ProcessUsage, SubmitCommand } from './gateway-process.ts'
+import type { LoadResult } from '../lib/load.ts'
 
 const SCRIPT = fileURLToPath(new URL('./gateway-process.ts', import.meta.url))
 /** INTAKE_BENCH_PROFILE=<dir>: the gateway process writes a V8 CPU profile there when it stops. */
@@ -52,6 +53,22 @@ export class GatewayChild {
       }
       this.#proc.on('message', onMessage)
       this.#proc.send({ type: 'usage' })
+    })
+  }
+
+  /** Appeals through RedisAppealQueue.submit inside the gateway process (no HTTP). */
+  submit(cmd: Omit<SubmitCommand, 'type'>): Promise<LoadResult> {
+    return new Promise((resolve, reject) => {
+      const onExit = (code: number | null) => reject(new Error(`gateway process exited with ${code} while submitting`))
+      const onMessage = (m: GatewayMessage) => {
+        if (m.type !== 'submitted') return
+        this.#proc.off('message', onMessage)
+        this.#proc.off('exit', onExit)
+        resolve(m.result)
+      }
+      this.#proc.on('message', onMessage)
+      this.#proc.once('exit', onExit)
+      this.#proc.send({ type: 'submit', ...cmd } satisfies SubmitCommand)
     })
   }
 
