@@ -1,5 +1,5 @@
 /**
- * Realistic web appeals for load: Chinese text of the lengths citizens write (60-250 characters),
+ * Web appeals for load: Chinese text as citizens write it (45-70 characters: place, problem, request),
  * valid mainland mobile numbers, a category, often an address. Deterministic per index so a run can
  * be repeated; every index gives a different phone (mostly distinct citizens, as on a real day).
  */
