@@ -10,7 +10,7 @@
  */
 import { Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
-import type { Appeal } from '../domain/appeal.ts'
+import type { Appeal, StatusChange } from '../domain/appeal.ts'
 import { priorityFor } from '../domain/appeal.ts'
 import type { AppealQueue, CitizenKey, QueueStats, Submission, SubmitResult } from '../domain/ports.ts'
 import { GW_ERR_IDEMPOTENCY_MISMATCH } from '../errors.ts'
@@ -80,7 +80,15 @@ export class RedisAppealQueue implements AppealQueue {
     if (!res.created && res.intakeHash !== ih) throw new GW_ERR_IDEMPOTENCY_MISMATCH()
     if (res.status === 'received') {
       await this.#opts.afterRecordWritten?.(id)
-      await this.#enqueue(id, s.channel, record.priority)
+      const queuedAt = await this.#enqueue(id, s.channel, record.priority)
+      if (res.created && queuedAt) {
+        // The answer is built from what was just written: no read-back round trip on the hot path.
+        const history: StatusChange[] = [
+          { status: 'received', at: receivedAt },
+          { status: 'queued', at: queuedAt },
+        ]
+        return { appeal: { ...record, appealNumber: res.appealNumber, status: 'queued', history }, created: true }
+      }
     }
     const appeal = await this.store.get(id)
     if (!appeal) throw new Error(`appeal ${id} vanished after intake`)
@@ -107,9 +115,11 @@ export class RedisAppealQueue implements AppealQueue {
     return completed
   }
 
-  async #enqueue(id: string, channel: Appeal['channel'], priority: number): Promise<void> {
+  /** Adds the queue entry and marks the record queued; returns when it did the marking (else undefined). */
+  async #enqueue(id: string, channel: Appeal['channel'], priority: number): Promise<string | undefined> {
     await this.queue.add('appeal', { appealId: id, channel }, { jobId: id, priority })
-    await this.store.transition(id, ['received'], 'queued', this.#clock().toISOString())
+    const at = this.#clock().toISOString()
+    return (await this.store.transition(id, ['received'], 'queued', at)) ? at : undefined
   }
 
   get(id: string): Promise<Appeal | undefined> {
