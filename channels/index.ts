@@ -5,6 +5,7 @@ import type { Config } from '../config/schema.ts'
 import type { IntakeDeps } from './common/intake.ts'
 import { rateLimitOf } from '../gateway/http/rate-limit.ts'
 import { webChannel } from './web/routes.ts'
+import { signedChannels } from './signed/routes.ts'
 
 export interface ChannelDeps {
   intake: IntakeDeps
@@ -15,4 +16,5 @@ export interface ChannelDeps {
 
 export async function registerChannels(app: FastifyInstance, config: Readonly<Config>, deps: ChannelDeps): Promise<void> {
   await app.register(webChannel, { deps: deps.intake, rateLimit: rateLimitOf(config.channels.web.rateLimit) })
+  await app.register(signedChannels, { config, intake: deps.intake, redis: deps.redis, clock: deps.clock })
 }
