@@ -98,7 +98,7 @@ t.test('the mailbox channel imports the same way', async (t) => {
 })
 
 t.test('an import that cannot start exits 2 and stores nothing', async (t) => {
-  const { prefix, redis } = await setup(t)
+  const { prefix, redis } = await testRedis(t)
   const dir = t.testdir()
   const odd = join(dir, 'odd.csv')
   writeFileSync(odd, 'externalId,留言内容\nLY-1,路灯不亮\n')
@@ -109,10 +109,10 @@ t.test('an import that cannot start exits 2 and stores nothing', async (t) => {
     [['--channel', 'app', '--app', 'nope', JSON_FILE], /no signed app named "nope"/],
     [[JSON_FILE], /usage/],
   ]
-  for (const [args, message] of cases) {
-    const run = await runCli(prefix, args)
-    t.equal(run.code, 2, args.join(' '))
-    t.match(run.stderr, message)
-  }
+  const runs = await Promise.all(cases.map(([args]) => runCli(prefix, args)))
+  cases.forEach(([args, message], i) => {
+    t.equal(runs[i].code, 2, args.join(' '))
+    t.match(runs[i].stderr, message)
+  })
   t.same(await redis.keys(`${prefix}:*`), [], 'no key was written')
 })
