@@ -281,3 +281,13 @@ t.test('a request that failed on our side can be retried verbatim', async (t) =>
   t.equal(retry.res.statusCode, 202, 'not called a replay')
   t.equal((await ta.queue.stats()).waiting, 1)
 })
+
+t.test('the three signed routes are described in the OpenAPI document', async (t) => {
+  const ta = await signedTestApp(t)
+  const res = await ta.app.inject({ url: '/docs/json' })
+  t.equal(res.statusCode, 200)
+  const paths = res.json().paths as Record<string, { post?: { requestBody?: unknown } }>
+  for (const p of ['/v1/channels/mailbox/messages', '/v1/channels/message-board/messages', '/v1/channels/apps/{app}/messages']) {
+    t.ok(paths[p]?.post?.requestBody, `${p} documents its body`)
+  }
+})
