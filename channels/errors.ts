@@ -44,3 +44,52 @@ export const CH_ERR_TOO_MANY_MESSAGES = createError<[number]>(
   'At most %d messages per request',
   400,
 )
+
+// WeChat channels (official account push + mini-program).
+export const CH_ERR_XML_FORBIDDEN = createError(
+  'CH_ERR_XML_FORBIDDEN',
+  'XML with a DOCTYPE or ENTITY declaration is refused',
+  400,
+)
+export const CH_ERR_XML_MALFORMED = createError<[string]>('CH_ERR_XML_MALFORMED', 'Malformed XML: %s', 400)
+export const CH_ERR_WECHAT_DECRYPT_FAILED = createError<[string]>(
+  'CH_ERR_WECHAT_DECRYPT_FAILED',
+  'The encrypted WeChat message cannot be decrypted (%s)',
+  400,
+)
+export const CH_ERR_WECHAT_INVALID_CODE = createError(
+  'CH_ERR_WECHAT_INVALID_CODE',
+  'The wx.login code is invalid or already used; call wx.login again',
+  400,
+)
+export const CH_ERR_WECHAT_RATE_LIMITED = createError(
+  'CH_ERR_WECHAT_RATE_LIMITED',
+  'WeChat refuses more logins for this user this minute; retry later',
+  429,
+)
+export const CH_ERR_WECHAT_USER_BLOCKED = createError(
+  'CH_ERR_WECHAT_USER_BLOCKED',
+  'WeChat blocked the login of this user as high-risk',
+  403,
+)
+export const CH_ERR_WECHAT_BUSY = createError('CH_ERR_WECHAT_BUSY', 'WeChat is busy; retry later', 503)
+export const CH_ERR_WECHAT_UNREACHABLE = createError<[string]>(
+  'CH_ERR_WECHAT_UNREACHABLE',
+  'WeChat could not be reached (%s); retry later',
+  503,
+)
+export const CH_ERR_WECHAT_BAD_RESPONSE = createError<[string]>(
+  'CH_ERR_WECHAT_BAD_RESPONSE',
+  'WeChat answered with an error the gateway cannot resolve (%s)',
+  502,
+)
+export const CH_ERR_WECHAT_SESSION_REQUIRED = createError(
+  'CH_ERR_WECHAT_SESSION_REQUIRED',
+  'A mini-program session is required: Authorization: Bearer <sessionToken>',
+  401,
+)
+export const CH_ERR_WECHAT_SESSION_EXPIRED = createError(
+  'CH_ERR_WECHAT_SESSION_EXPIRED',
+  'The mini-program session is unknown or expired; log in again',
+  401,
+)

@@ -117,6 +117,8 @@ export const ConfigSchema = Type.Object(
             apiBase: Str({ default: 'https://api.weixin.qq.com' }),
             sessionTtlSeconds: Type.Integer({ minimum: 60, default: 7200 }),
             rateLimit: RateLimitSchema,
+            /** Milliseconds code2session may take before the login answers 503. */
+            apiTimeoutMs: Type.Integer({ minimum: 100, default: 5000 }),
           },
           { additionalProperties: false, default: {} },
         ),
@@ -126,6 +128,15 @@ export const ConfigSchema = Type.Object(
             token: Secret(),
             aesKey: Secret(),
             rateLimit: RateLimitSchema,
+            /** WeChat gives up after 5 s: past this the push is answered "success" and intake goes on in the background. */
+            replyDeadlineMs: Type.Integer({ minimum: 100, maximum: 4800, default: 4500 }),
+            /** How long a background intake keeps retrying while Redis is down. */
+            backgroundRetrySeconds: Type.Integer({ minimum: 0, default: 600 }),
+            /** Background intakes one process keeps at once (memory bound while Redis is down). */
+            maxInFlight: Type.Integer({ minimum: 1, default: 1000 }),
+            /** Seconds a location sent alone waits to be attached to the citizen's next message. */
+            locationContextSeconds: Type.Integer({ minimum: 60, default: 1800 }),
+            bodyLimitBytes: Type.Integer({ minimum: 1024, default: 65_536 }),
           },
           { additionalProperties: false, default: {} },
         ),

@@ -78,7 +78,7 @@ export async function build(config: Readonly<Config>, deps: AppDeps): Promise<Ap
     queue: deps.queue,
     redis: deps.redis,
     keyPrefix: config.redis.keyPrefix,
-    requireStaff: staffAuth(config.auth.staffTokens) as never,
+    requireStaff: staffAuth(config.auth.staffTokens),
     statusRateLimit: rateLimitOf(config.statusQuery.rateLimit),
     maxFailuresPerNumber: config.statusQuery.maxFailuresPerNumber,
   })

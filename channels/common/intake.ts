@@ -52,6 +52,14 @@ export async function intake(deps: IntakeDeps, log: FastifyBaseLogger, req: Inta
     { appealId: appeal.id, appealNumber: appeal.appealNumber, channel: appeal.channel, created },
     created ? 'appeal accepted' : 'appeal re-delivered',
   )
-  if (created && deps.onAccepted) await deps.onAccepted(result, log)
+  if (created && deps.onAccepted) {
+    // The appeal is safe in Redis and queued: a failure downstream (linking, routing) must not turn
+    // into an error for the citizen, whose retry would change nothing. Recovery is downstream's job.
+    try {
+      await deps.onAccepted(result, log)
+    } catch (err) {
+      log.error({ appealId: appeal.id, err: { message: (err as Error).message, code: (err as { code?: string }).code } }, 'post-intake step failed')
+    }
+  }
   return result
 }

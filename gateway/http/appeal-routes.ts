@@ -2,7 +2,7 @@
  * Reading appeals. Staff (bearer token): one appeal, a citizen's history across channels.
  * Citizens: status by appeal number + last four digits of the phone, rate-limited, status only.
  */
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify'
 import type { Redis } from 'ioredis'
 import { Type } from '@sinclair/typebox'
 import type { AppealQueue, CitizenKey } from '../domain/ports.ts'
@@ -17,7 +17,7 @@ export interface AppealRoutesOptions {
   queue: AppealQueue
   redis: Redis
   keyPrefix: string
-  requireStaff: (req: never, reply: never) => Promise<void>
+  requireStaff: onRequestAsyncHookHandler
   statusRateLimit: RateLimit
   maxFailuresPerNumber: number
 }
@@ -25,7 +25,7 @@ export interface AppealRoutesOptions {
 const APPEAL_NUMBER = '^[0-9]{8}-[0-9]{6}$'
 
 export async function appealRoutes(app: FastifyInstance, opts: AppealRoutesOptions): Promise<void> {
-  const staff = { onRequest: opts.requireStaff as never, schema: { security: [{ staffToken: [] }] } }
+  const staff = { onRequest: opts.requireStaff, schema: { security: [{ staffToken: [] }] } }
 
   app.get<{ Params: { id: string } }>(
     '/v1/appeals/:id',

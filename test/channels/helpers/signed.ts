@@ -1,4 +1,5 @@
 /** A test app with the signed channels configured, and a sender that signs like a partner would. */
+import type { Redis } from 'ioredis'
 import type { DeepPartial } from '../../../config/load.ts'
 import type { Config } from '../../../config/schema.ts'
 import { sign } from '../../../channels/signed/signature.ts'
@@ -27,7 +28,7 @@ interface TapLike {
 
 export async function signedTestApp(
   t: TapLike,
-  opts: { config?: DeepPartial<Config>; env?: NodeJS.ProcessEnv; deps?: Partial<AppDeps> } = {},
+  opts: { config?: DeepPartial<Config>; env?: NodeJS.ProcessEnv; deps?: Partial<AppDeps>; redis?: Redis; prefix?: string } = {},
 ): Promise<TestApp> {
   const channels = opts.config?.channels ?? {}
   return buildTestApp(t, {
@@ -42,6 +43,7 @@ export async function signedTestApp(
     },
     env: opts.env ?? { GOV_APP_SECRET: SECRETS.govApp },
     deps: { clock: () => NOW, ...opts.deps },
+    ...(opts.redis ? { redis: opts.redis, prefix: opts.prefix } : {}),
   })
 }
 
