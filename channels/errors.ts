@@ -33,6 +33,17 @@ export const CH_ERR_CHANNEL_DISABLED = createError<[string]>(
   'Channel %s is not configured on this gateway',
   503,
 )
+export const CH_ERR_SIGNATURE_HEADER = createError<[string]>(
+  'CH_ERR_SIGNATURE_HEADER',
+  'Header %s is missing or malformed',
+  401,
+)
+export const CH_ERR_UNKNOWN_APP = createError<[string]>('CH_ERR_UNKNOWN_APP', 'No signed app named %s', 404)
+export const CH_ERR_TOO_MANY_MESSAGES = createError<[number]>(
+  'CH_ERR_TOO_MANY_MESSAGES',
+  'At most %d messages per request',
+  400,
+)
 
 // WeChat channels (official account push + mini-program).
 export const CH_ERR_XML_FORBIDDEN = createError(

@@ -5,6 +5,7 @@ import type { Config } from '../config/schema.ts'
 import type { IntakeDeps } from './common/intake.ts'
 import { rateLimitOf } from '../gateway/http/rate-limit.ts'
 import { webChannel } from './web/routes.ts'
+import { signedChannels } from './signed/routes.ts'
 import { wechatOfficialChannel } from './wechat-official/routes.ts'
 import { wechatMiniChannel } from './wechat-mini/routes.ts'
 
@@ -17,6 +18,7 @@ export interface ChannelDeps {
 
 export async function registerChannels(app: FastifyInstance, config: Readonly<Config>, deps: ChannelDeps): Promise<void> {
   await app.register(webChannel, { deps: deps.intake, rateLimit: rateLimitOf(config.channels.web.rateLimit) })
+  await app.register(signedChannels, { config, intake: deps.intake, redis: deps.redis, clock: deps.clock })
   await app.register(wechatOfficialChannel, {
     config: config.channels.wechatOfficial,
     signatureWindowSeconds: config.channels.signatureWindowSeconds,

@@ -39,6 +39,7 @@ export const SignedAppSchema = Type.Object(
     /** Name of the environment variable that holds this app's HMAC secret. */
     secretEnv: Type.String({ pattern: '^[A-Z][A-Z0-9_]*$' }),
     secret: Type.String({ default: '' }),
+    rateLimit: RateLimitSchema,
   },
   { additionalProperties: false },
 )
@@ -150,6 +151,8 @@ export const ConfigSchema = Type.Object(
         signedApps: Type.Array(SignedAppSchema, { default: [] }),
         /** Seconds a signed request's X-Timestamp may differ from our clock. */
         signatureWindowSeconds: Type.Integer({ minimum: 10, default: 300 }),
+        /** Body limit of the signed channels' routes: a 500-message batch of long posts must fit. */
+        signedBodyLimitBytes: Type.Integer({ minimum: 1024, default: 8 * 1024 * 1024 }),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -77,7 +77,7 @@ function describe(issue: ValidationIssue | undefined): string {
 
 export function registerErrorHandler(app: FastifyInstance, opts: { bodyLimit: number; metrics: Metrics }): void {
   app.setErrorHandler((raw: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
-    const err = toCoded(raw as CodedError, opts.bodyLimit)
+    const err = toCoded(raw as CodedError, req.routeOptions?.bodyLimit ?? opts.bodyLimit)
     let status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500
     let code = err.code && /^[A-Z]+_ERR_/.test(err.code) ? err.code : 'GW_ERR_INTERNAL'
     let message = err.message

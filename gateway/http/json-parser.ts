@@ -20,14 +20,23 @@ export function registerJsonParser(app: FastifyInstance): void {
     { parseAs: 'buffer' },
     (req: FastifyRequest, body: Buffer, done: (err: Error | null, value?: unknown) => void) => {
       req.rawBody = body
-      if (!isUtf8(body)) return done(new CH_ERR_INVALID_UTF8())
-      const text = body.toString('utf8')
-      if (text.trim() === '') return done(new CH_ERR_MALFORMED_JSON('empty body'))
       try {
-        done(null, secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }))
+        done(null, parseJsonBody(body))
       } catch (err) {
-        done(new CH_ERR_MALFORMED_JSON((err as Error).message))
+        done(err as Error)
       }
     },
   )
+}
+
+/** UTF-8 check + poisoning-safe parse; throws CH_ERR_INVALID_UTF8 / CH_ERR_MALFORMED_JSON. */
+export function parseJsonBody(body: Buffer): unknown {
+  if (!isUtf8(body)) throw new CH_ERR_INVALID_UTF8()
+  const text = body.toString('utf8')
+  if (text.trim() === '') throw new CH_ERR_MALFORMED_JSON('empty body')
+  try {
+    return secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' })
+  } catch (err) {
+    throw new CH_ERR_MALFORMED_JSON((err as Error).message)
+  }
 }

@@ -73,7 +73,9 @@ export class RedisAppealQueue implements AppealQueue {
     }
     const res = await this.store.create({
       appeal: record,
-      localDate: localDate(new Date(receivedAt), this.#opts.timezone),
+      // The number follows the day 12345 took the appeal in, not the citizen's own time: a post
+      // imported weeks later must not restart an expired day sequence and reuse its numbers.
+      localDate: localDate(this.#clock(), this.#opts.timezone),
       intakeHash: ih,
       retentionSeconds: this.#opts.retentionDays * 86400,
     })

@@ -24,9 +24,9 @@ interface TapLike {
   teardown(fn: () => unknown): void
 }
 
-export function testConfig(prefix: string, overrides: DeepPartial<Config> = {}): Readonly<Config> {
+export function testConfig(prefix: string, overrides: DeepPartial<Config> = {}, env: NodeJS.ProcessEnv = {}): Readonly<Config> {
   return loadConfig({
-    env: {},
+    env,
     overrides: {
       ...overrides,
       env: 'test',
@@ -39,10 +39,10 @@ export function testConfig(prefix: string, overrides: DeepPartial<Config> = {}):
 
 export async function buildTestApp(
   t: TapLike,
-  opts: { config?: DeepPartial<Config>; deps?: Partial<AppDeps>; redis?: Redis; prefix?: string } = {},
+  opts: { config?: DeepPartial<Config>; env?: NodeJS.ProcessEnv; deps?: Partial<AppDeps>; redis?: Redis; prefix?: string } = {},
 ): Promise<TestApp> {
   const { redis, prefix } = opts.redis ? { redis: opts.redis, prefix: opts.prefix! } : await testRedis(t)
-  const config = testConfig(prefix, opts.config)
+  const config = testConfig(prefix, opts.config, opts.env)
   const logs: Record<string, unknown>[] = []
   const sink = new Writable({
     write(chunk, _enc, cb) {
