@@ -98,6 +98,40 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    /** Agent console and wallboard (websocket /v1/agent/ws, static app /console/). */
+    console: Type.Object(
+      {
+        /** Origins allowed to open the websocket besides the gateway's own (same-origin). */
+        allowedOrigins: Type.Array(Type.String({ pattern: '^https?://[^/]+$' }), { default: [] }),
+        /** A socket that offered no token in Sec-WebSocket-Protocol must send {type:'auth'} within this time. */
+        authTimeoutMs: Type.Integer({ minimum: 100, default: 5000 }),
+        /** Server ping interval; a socket that did not answer the previous ping is dropped. */
+        heartbeatMs: Type.Integer({ minimum: 50, default: 20_000 }),
+        /** Messages above this get CONSOLE_ERR_TOO_LARGE; above 4x the socket is closed (1009). */
+        maxMessageBytes: Type.Integer({ minimum: 1024, default: 16_384 }),
+        /** Wallboards get a fresh snapshot at least this often (longest wait grows without events). */
+        wallboardRefreshMs: Type.Integer({ minimum: 100, default: 2000 }),
+        /** Wrap-up disposition codes shown to agents (label: zh-CN). */
+        dispositions: Type.Array(
+          Type.Object(
+            { code: Type.String({ pattern: '^[a-z0-9-]{2,40}$' }), label: Type.String({ minLength: 1 }) },
+            { additionalProperties: false },
+          ),
+          {
+            minItems: 1,
+            default: [
+              { code: 'resolved-on-line', label: '当场解答' },
+              { code: 'work-order', label: '派发工单' },
+              { code: 'transferred', label: '已转接' },
+              { code: 'emergency-linked', label: '转110/119/120/122' },
+              { code: 'duplicate', label: '重复诉求（并案）' },
+              { code: 'invalid', label: '无效来电/骚扰' },
+            ],
+          },
+        ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     statusQuery: Type.Object(
       {
         rateLimit: RateLimitSchema,
