@@ -36,7 +36,8 @@ export class SessionRegistry {
   }
 
   async start(): Promise<void> {
-    this.sub = this.redis.duplicate()
+    // A subscriber waits for its connection (and re-subscribes after a reconnect) instead of failing fast.
+    this.sub = this.redis.duplicate({ enableOfflineQueue: true, lazyConnect: false, maxRetriesPerRequest: null })
     this.sub.on('message', (_channel: string, raw: string) => {
       try {
         this.applyClaim(JSON.parse(raw) as Claim)
