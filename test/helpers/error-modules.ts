@@ -3,4 +3,5 @@ export const ERROR_MODULES: (() => Promise<unknown>)[] = [
   () => import('../../gateway/errors.ts'),
   () => import('../../channels/errors.ts'),
   () => import('../../config/errors.ts'),
+  () => import('../../agent-console/server/errors.ts'),
 ]
