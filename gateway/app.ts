@@ -24,6 +24,8 @@ import type { AuthService } from './auth/auth-service.ts'
 import { authRoutes } from './auth/routes.ts'
 import { acdRoutes } from './acd/routes.ts'
 import { registerAcdMetrics } from './acd/metrics.ts'
+import { agentConsole } from '../agent-console/server/plugin.ts'
+import { agentLister, tokenVerifier } from '../agent-console/server/acd-adapter.ts'
 
 export interface AppDeps {
   redis: Redis
@@ -113,6 +115,17 @@ export async function build(config: Readonly<Config>, deps: AppDeps): Promise<Ap
       requireStaff: staffAuth(config.auth.staffTokens) as never,
       positionRateLimit: rateLimitOf(config.statusQuery.rateLimit),
     })
+    await app.register(agentConsole, {
+      config: config.console,
+      hotlines: config.hotlines,
+      acd,
+      queue: deps.queue,
+      redis: deps.redis,
+      keyPrefix: config.redis.keyPrefix,
+      verifyToken: tokenVerifier(deps.auth),
+      listAgents: agentLister(deps.auth, acd),
+      clock: deps.clock,
+    })
   }
   await app.register(appealRoutes, {
     queue: deps.queue,
@@ -121,6 +134,10 @@ export async function build(config: Readonly<Config>, deps: AppDeps): Promise<Ap
     requireStaff: staffAuth(config.auth.staffTokens) as never,
     statusRateLimit: rateLimitOf(config.statusQuery.rateLimit),
     maxFailuresPerNumber: config.statusQuery.maxFailuresPerNumber,
+    agentReader:
+      acd && deps.auth
+        ? { verify: (token) => deps.auth!.verifyAccessToken(token), canRead: (agentId, appealId) => acd.canRead(agentId, appealId) }
+        : undefined,
   })
   await registerChannels(app, config, {
     intake: intakeDeps,

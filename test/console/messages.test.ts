@@ -10,14 +10,6 @@ async function agent(c: ConsoleTestApp, id: string, role: 'agent' | 'supervisor'
   return ws
 }
 
-async function webAppeal(c: ConsoleTestApp, content = '小区门口路灯坏了一个星期') {
-  const res = await c.app.inject({
-    method: 'POST',
-    url: '/v1/channels/web/appeals',
-    payload: { citizen: { phone: '13812345678', name: '张三' }, content },
-  })
-  return res.json() as { id: string }
-}
 
 t.test('malformed, wrongly versioned, unknown and invalid messages get coded errors; the socket stays open', async (t) => {
   const c = await consoleApp(t)
@@ -77,13 +69,13 @@ t.test('an agent cannot accept another agent\'s offer nor read an appeal never o
   const a = await agent(c, '1001')
   const b = await agent(c, '1002')
   await a.request('state.set', { state: 'ready' })
-  const { id } = await webAppeal(c)
-  await c.acd.addEntry((await c.queue.get(id))!)
+  const id = await c.webAppeal('小区门口路灯坏了一个星期')
   const offer = await a.type('offer')
   const offerId = (offer.offer as { offerId: string }).offerId
   t.match(offer, { appeal: { id, content: '小区门口路灯坏了一个星期' } }, 'the offered agent sees the appeal')
 
   t.match(await b.request('offer.accept', { offerId }), { type: 'error', code: 'CONSOLE_ERR_NOT_FOUND', field: '/offerId' })
+  t.match(await b.request('offer.decline', { offerId }), { type: 'error', code: 'CONSOLE_ERR_NOT_FOUND' })
   t.match(await b.request('appeal.get', { appealId: id }), { type: 'error', code: 'CONSOLE_ERR_FORBIDDEN' })
   t.ok(logged(c.logs, 'CONSOLE_ERR_FORBIDDEN'), 'the refusal is logged')
   t.notOk(b.frames.some((f) => JSON.stringify(f).includes(id)), 'the other console never received that appeal')

@@ -9,7 +9,7 @@ t.test('a console with a valid token in Sec-WebSocket-Protocol gets gw.v1 back a
   const ws = await TestClient.open(c.wsUrl, { protocols: ['gw.v1', `token.${await c.token('1001')}`] })
   t.equal(ws.ws.protocol, 'gw.v1', 'the server answers the protocol, never the token')
   const w = await ws.type('welcome')
-  t.match(w, { v: 1, agent: { id: '1001', role: 'agent' }, status: { state: 'offline' }, appeals: [] })
+  t.match(w, { v: 1, agent: { id: '1001', name: '王芳', role: 'agent' }, status: { state: 'offline' }, appeals: [] })
   t.ok((w.settings as { dispositions: unknown[] }).dispositions.length > 0, 'wrap-up codes come with the welcome')
   ws.close()
 })
@@ -53,12 +53,23 @@ t.test('a forged token is refused with 4401 CONSOLE_ERR_UNAUTHORIZED and a log l
   again.close()
 })
 
-t.test('an expired token is refused with 4402 CONSOLE_ERR_TOKEN_EXPIRED', async (t) => {
+t.test('an expired token is refused at connect with 4401 and a log line', async (t) => {
   const c = await consoleApp(t)
   const ws = await TestClient.open(c.wsUrl, { protocols: ['gw.v1', `token.${await c.token('1001', 'agent', -10)}`] })
-  t.match(await ws.type('error'), { code: 'CONSOLE_ERR_TOKEN_EXPIRED' })
-  t.equal((await ws.whenClosed()).code, 4402)
-  t.ok(logged(c.logs, 'CONSOLE_ERR_TOKEN_EXPIRED'))
+  t.match(await ws.type('error'), { code: 'CONSOLE_ERR_UNAUTHORIZED' })
+  t.equal((await ws.whenClosed()).code, 4401)
+  t.ok(logged(c.logs, 'CONSOLE_ERR_UNAUTHORIZED'))
+})
+
+t.test('a token revoked by logout is refused', async (t) => {
+  const c = await consoleApp(t)
+  const login = await c.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { username: '1001', password: 'demo12345' } })
+  const { token } = login.json() as { token: string }
+  const out = await c.app.inject({ method: 'POST', url: '/v1/auth/logout', headers: { authorization: `Bearer ${token}` }, payload: {} })
+  t.equal(out.statusCode, 204)
+  const ws = await TestClient.open(c.wsUrl, { protocols: ['gw.v1', `token.${token}`] })
+  t.match(await ws.type('error'), { code: 'CONSOLE_ERR_UNAUTHORIZED' })
+  t.equal((await ws.whenClosed()).code, 4401)
 })
 
 t.test('an open socket is closed 4402 when its token expires', async (t) => {
