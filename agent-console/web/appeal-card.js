@@ -63,8 +63,12 @@ export function renderAppeal(appeal, settings) {
   )
 }
 
+let historyGeneration = 0
+
 /** The citizen's appeals across channels; a badge when they came back within 30 days. */
 export async function renderHistory(container, appeal, now) {
+  // Renders can overlap (an accept ack and an assigned event): only the latest one may write.
+  const generation = ++historyGeneration
   const key = appeal.citizen?.phone ?? appeal.citizen?.openid
   container.replaceChildren(el('h2', { text: T.history.title }))
   if (!key) {
@@ -78,9 +82,10 @@ export async function renderHistory(container, appeal, now) {
     const body = await getJson(`/v1/citizens/${encodeURIComponent(key)}/appeals?appealId=${encodeURIComponent(appeal.id)}&limit=50`)
     appeals = body.appeals
   } catch {
-    loading.textContent = T.history.failed
+    if (generation === historyGeneration) loading.textContent = T.history.failed
     return
   }
+  if (generation !== historyGeneration) return
   loading.remove()
   const recent = appeals.filter((a) => now - Date.parse(a.receivedAt) <= 30 * DAY)
   if (recent.length >= 2) {
