@@ -190,6 +190,7 @@ export async function agentConsole(app: FastifyInstance, opts: AgentConsoleOptio
             serverTime: clock().toISOString(),
             agent: { id: s.agentId, name: identity.name, role: identity.role },
             tokenExpiresAt: identity.expiresAt.toISOString(),
+            settings: { queues: settings.transferQueues },
           })
           await fanout.watch(s)
         }

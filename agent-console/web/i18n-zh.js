@@ -138,6 +138,7 @@ export const T = {
     queues: '队列',
     queue: '队列',
     waiting: '排队数',
+    noQueue: '当前无排队',
     longestWait: '最长等待',
     agents: '坐席状态',
     agent: '坐席',

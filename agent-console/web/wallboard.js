@@ -8,6 +8,7 @@ import { renderLogin } from './login.js'
 const W = T.wallboard
 let socket
 let offset = 0
+let queueLabels = new Map()
 
 document.title = T.wallboardTitle
 const s = auth.saved()
@@ -41,6 +42,9 @@ function start() {
       location.reload()
     }
   })
+  socket.addEventListener('welcome', (e) => {
+    queueLabels = new Map((e.detail.settings?.queues ?? []).map((q) => [q.queue, q.label]))
+  })
   socket.addEventListener('wallboard', (e) => render(e.detail))
   socket.connect()
 }
@@ -61,9 +65,11 @@ function render(f) {
   $('#updated').textContent = `${W.updated} ${new Date(Date.now() + offset).toLocaleTimeString('zh-CN', { hour12: false })}`
   if (!st) return
   const d = st.today
+  // Before the first call is answered or abandoned a rate means nothing: show a dash, not 0%.
+  const calls = d.answered + d.abandoned > 0
   $('#kpis').replaceChildren(
-    tile(W.answeredWithin15s, pct(d.answeredWithin15sRate), 'kpi-sl15', d.offered > 0 && d.answeredWithin15sRate < 0.9),
-    tile(W.abandonRate, pct(d.abandonRate), 'kpi-abandon', d.abandonRate > 0.05),
+    tile(W.answeredWithin15s, calls ? pct(d.answeredWithin15sRate) : '—', 'kpi-sl15', calls && d.answeredWithin15sRate < 0.9),
+    tile(W.abandonRate, calls ? pct(d.abandonRate) : '—', 'kpi-abandon', calls && d.abandonRate > 0.05),
     tile(W.offered, String(d.offered), 'kpi-offered'),
     tile(W.answered, String(d.answered), 'kpi-answered'),
     tile(W.asa, dur(d.averageSpeedOfAnswerSeconds), 'kpi-asa'),
@@ -77,8 +83,9 @@ function render(f) {
       el(
         'tbody',
         {},
+        st.queues.length === 0 ? el('tr', {}, el('td', { colspan: 3, class: 'muted', text: W.noQueue })) : null,
         st.queues.map((q) =>
-          el('tr', { 'data-queue': q.queue }, el('td', { text: q.queue }), el('td', { class: 'num', 'data-testid': `waiting-${q.queue}`, text: String(q.waiting) }), el('td', { class: `num${q.longestWaitSeconds > 15 ? ' warn' : ''}`, text: dur(q.longestWaitSeconds) })),
+          el('tr', { 'data-queue': q.queue }, el('td', { text: queueLabels.get(q.queue) ?? q.queue }), el('td', { class: 'num', 'data-testid': `waiting-${q.queue}`, text: String(q.waiting) }), el('td', { class: `num${q.longestWaitSeconds > 15 ? ' warn' : ''}`, text: dur(q.longestWaitSeconds) })),
         ),
       ),
     ),
