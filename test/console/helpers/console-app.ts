@@ -41,8 +41,13 @@ interface TapLike {
   teardown(fn: () => unknown): void
 }
 
-export async function consoleApp(t: TapLike, overrides: DeepPartial<Config> = {}): Promise<ConsoleTestApp> {
-  const { redis, prefix } = await testRedis(t)
+/** `share`: another app's Redis and prefix, to run a second gateway process on the same data. */
+export async function consoleApp(
+  t: TapLike,
+  overrides: DeepPartial<Config> = {},
+  share?: { redis: Redis; prefix: string },
+): Promise<ConsoleTestApp> {
+  const { redis, prefix } = await testRedis(t, share?.prefix)
   const config = testConfig(prefix, { ...overrides, auth: { jwtSecret: JWT_SECRET, ...(overrides.auth ?? {}) } })
   const logs: Record<string, unknown>[] = []
   const sink = new Writable({
