@@ -48,7 +48,7 @@ async function jobEvent(t: { teardown(fn: () => unknown): void }, h: AcdHarness,
   await ev.waitUntilReady()
   const seen = new Set<string>()
   const waiters = new Map<string, () => void>()
-  ev.on(event, ({ jobId }) => {
+  ev.on(event as 'completed', ({ jobId }: { jobId: string }) => {
     seen.add(jobId)
     waiters.get(jobId)?.()
   })
