@@ -241,6 +241,8 @@ export class RedisAcd implements Acd {
     await this.#o.appeals.queue.remove(appealId)
     const appeal = await this.#o.appeals.get(appealId)
     if (!appeal) throw new ACD_ERR_APPEAL_NOT_FOUND(appealId)
+    // An agent on written work stays available up to capacity.
+    if (r[2] === 'written') await this.dispatch()
     return appeal
   }
 

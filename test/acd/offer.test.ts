@@ -1,6 +1,7 @@
 import t from 'tap'
 import { acdHarness, agent, GENERAL, isOffer } from './helpers/acd.ts'
 import type { AcdEvent } from '../../gateway/acd/types.ts'
+import type { CompletedAppeal } from '../../gateway/acd/appeal-records.ts'
 
 t.test('a ready agent is offered a new call, accepts it, completes it and goes to wrap-up', async (t) => {
   const h = await acdHarness(t, { agents: [agent('1001', GENERAL)] })
@@ -29,7 +30,7 @@ t.test('a ready agent is offered a new call, accepts it, completes it and goes t
   t.same(st.appealIds, [])
 
   const job = await h.handoff.queue.getJob(id)
-  t.equal(job?.data.appeal.intake.summary, '已告知报修电话', 'the completed record waits in the workorders queue')
+  t.equal((job?.data.appeal as CompletedAppeal | undefined)?.intake.summary, '已告知报修电话', 'the completed record waits in the workorders queue')
 
   h.advance(30_000)
   await h.acd.sweep()
