@@ -5,7 +5,7 @@ import { staffHeaders } from '../helpers/app.ts'
 
 const PHONE = '13712345678'
 
-async function held(t: Parameters<Parameters<typeof t.test>[1]>[0]) {
+async function held(t: { teardown(fn: () => unknown): void }) {
   const c = await consoleApp(t)
   await c.queue.submit({ channel: 'voice', origin: '12315', draft: { citizen: { phone: PHONE }, content: '之前的来电' } })
   const token = await c.token('1001')
