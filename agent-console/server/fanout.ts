@@ -149,7 +149,10 @@ export class Fanout {
 
   private async wallboardFrame(): Promise<string> {
     const stats = await this.o.acd.stats().catch(() => this.lastStats)
-    const agents = [...this.agents.values()].sort((a, b) => a.agentId.localeCompare(b.agentId))
+    // Only what the board shows: the frame goes to every wallboard, for every agent of the centre.
+    const agents = [...this.agents.values()]
+      .sort((a, b) => a.agentId.localeCompare(b.agentId))
+      .map(({ agentId, name, status }) => ({ agentId, name, state: status.state, reason: status.reason, since: status.since }))
     return this.frame('wallboard', { stats, agents, serverTime: this.o.clock().toISOString() })
   }
 

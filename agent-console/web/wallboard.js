@@ -106,7 +106,7 @@ function render(f) {
 }
 
 function agentRow(a) {
-  const st = a.status
+  const st = a
   const label = st.reason ? `${T.states[st.state]} · ${T.reasons[st.reason] ?? st.reason}` : T.states[st.state]
   const select = el(
     'select',

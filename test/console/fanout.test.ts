@@ -43,7 +43,7 @@ t.test('a wallboard follows agents connected to another process, pushed without 
   const moved = await wall.next(
     (f) => f.type === 'wallboard' && (f.stats as { agentsByState: Record<string, number> }).agentsByState['not-ready'] === 1,
   )
-  t.match(moved.agents, [{ agentId: '1001', status: { state: 'not-ready', reason: '培训' } }])
+  t.match(moved.agents, [{ agentId: '1001', name: '王芳', state: 'not-ready', reason: '培训' }])
   ws.close()
   wall.close()
 })
