@@ -76,6 +76,7 @@ t.test('an agent cannot accept another agent\'s offer nor read an appeal never o
 
   t.match(await b.request('offer.accept', { offerId }), { type: 'error', code: 'CONSOLE_ERR_NOT_FOUND', field: '/offerId' })
   t.match(await b.request('offer.decline', { offerId }), { type: 'error', code: 'CONSOLE_ERR_NOT_FOUND' })
+  t.ok(logged(c.logs, 'CONSOLE_ERR_NOT_FOUND'), 'the refused accept is logged')
   t.match(await b.request('appeal.get', { appealId: id }), { type: 'error', code: 'CONSOLE_ERR_FORBIDDEN' })
   t.ok(logged(c.logs, 'CONSOLE_ERR_FORBIDDEN'), 'the refusal is logged')
   t.notOk(b.frames.some((f) => JSON.stringify(f).includes(id)), 'the other console never received that appeal')
@@ -95,4 +96,45 @@ t.test('the supervisor may set an agent\'s state; an agent may not', async (t) =
   t.match(await a.type('status'), { status: { state: 'not-ready', reason: '会议' } }, 'the agent\'s console follows')
   a.close()
   sup.close()
+})
+
+t.test('an agent transfers a held appeal to another agent, who gets the offer; ACD refusals keep their codes', async (t) => {
+  const c = await consoleApp(t)
+  const a = await agent(c, '1001')
+  await a.request('state.set', { state: 'ready' })
+  const id = await c.webAppeal('需要转给李强处理的诉求')
+  const offer = await a.type('offer')
+  await a.request('offer.accept', { offerId: (offer.offer as { offerId: string }).offerId })
+  const b = await agent(c, '1002')
+  await b.request('state.set', { state: 'ready' })
+
+  t.match(await a.request('appeal.transfer', { appealId: id, target: { agentId: '7777' } }), {
+    type: 'error',
+    code: 'ACD_ERR_UNKNOWN_AGENT',
+    field: '/agentId',
+  })
+  t.match(await a.request('appeal.transfer', { appealId: id, target: { agentId: '1002' } }), { type: 'ack', for: 'appeal.transfer' })
+  t.match(await b.type('offer'), { offer: { agentId: '1002', appealId: id }, appeal: { content: '需要转给李强处理的诉求' } })
+  t.match(await a.request('appeal.get', { appealId: id }), { type: 'error', code: 'CONSOLE_ERR_FORBIDDEN' }, 'the first agent no longer reads it')
+  a.close()
+  b.close()
+})
+
+t.test('a complete with a disposition code not in config is refused before the ACD sees it', async (t) => {
+  const c = await consoleApp(t)
+  const a = await agent(c, '1001')
+  await a.request('state.set', { state: 'ready' })
+  const id = await c.webAppeal()
+  const offer = await a.type('offer')
+  await a.request('offer.accept', { offerId: (offer.offer as { offerId: string }).offerId })
+  t.match(await a.request('appeal.complete', { appealId: id, record: { disposition: 'made-up' } }), {
+    code: 'CONSOLE_ERR_INVALID_MESSAGE',
+    field: '/record/disposition',
+  })
+  t.match(await a.request('appeal.complete', { appealId: id, record: { disposition: 'resolved-on-line', category: '咨询' } }), {
+    type: 'ack',
+    appeal: { id, status: 'completed' },
+  })
+  t.ok(await a.next((f) => f.type === 'status' && (f.status as { state: string }).state === 'wrap-up'), 'the agent is in wrap-up')
+  a.close()
 })
