@@ -197,6 +197,22 @@ export async function agentConsole(app: FastifyInstance, opts: AgentConsoleOptio
         s.log.info('console connected')
       }
 
+      // A failure of ours while admitting (Redis down ...) must not leave a socket that is neither
+      // authenticated nor timed out: say so and close (1011 = server error; the client retries).
+      const establishOrClose = async (token: string) => {
+        try {
+          await establish(token)
+        } catch (err) {
+          log.error({ err }, 'console socket could not be admitted')
+          if (session) {
+            session.dispose()
+            registry.remove(session)
+            session = undefined
+          }
+          refuse(1011, new CONSOLE_ERR_INTERNAL())
+        }
+      }
+
       const onMessage = async (data: Buffer, isBinary: boolean) => {
         if (closed) return
         const envelope: Envelope = {}
@@ -212,7 +228,7 @@ export async function agentConsole(app: FastifyInstance, opts: AgentConsoleOptio
         if (!session) {
           clearTimeout(authTimer)
           if (msg.type !== 'auth') return refuse(CLOSE.unauthorized, new CONSOLE_ERR_UNAUTHORIZED())
-          return establish((msg as ClientMessage<'auth'>).token)
+          return establishOrClose((msg as ClientMessage<'auth'>).token)
         }
         const s = session
         const handler = HANDLERS[msg.type] as (
@@ -260,7 +276,7 @@ export async function agentConsole(app: FastifyInstance, opts: AgentConsoleOptio
       authTimer.unref()
       if (protocolToken) {
         clearTimeout(authTimer)
-        run(() => establish(protocolToken))
+        run(() => establishOrClose(protocolToken))
       }
     },
   )
