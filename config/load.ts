@@ -5,8 +5,8 @@
 import { readFileSync, existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { Value } from '@sinclair/typebox/value'
-import { ConfigSchema, HotlineSchema, type Config } from './schema.ts'
-import { CFG_ERR_FILE, CFG_ERR_INVALID } from './errors.ts'
+import { AgentConfigSchema, ConfigSchema, HotlineSchema, type Config } from './schema.ts'
+import { CFG_ERR_DEMO_IN_PRODUCTION, CFG_ERR_FILE, CFG_ERR_INVALID } from './errors.ts'
 import { Type } from '@sinclair/typebox'
 
 export interface LoadOptions {
@@ -41,6 +41,12 @@ export function loadConfig(opts: LoadOptions = {}): Readonly<Config> {
     config.hotlines = hotlines as unknown as Config['hotlines']
   }
   checkHotlines(config)
+  if (config.agents.length === 0 && config.agentsFile) {
+    const agents = Value.Default(Type.Array(AgentConfigSchema), readJson(resolve(root, config.agentsFile)))
+    assertValid(Type.Array(AgentConfigSchema), agents, '/agents')
+    config.agents = agents as unknown as Config['agents']
+  }
+  checkAgents(config)
   for (const app of config.channels.signedApps) app.secret = env[app.secretEnv] ?? ''
   return deepFreeze(config)
 }
@@ -81,6 +87,9 @@ export const ENV_VARS: Record<string, string> = {
   WECHAT_API_BASE: '/channels/wechatMini/apiBase',
   MESSAGE_BOARD_SECRET: '/channels/messageBoard/secret',
   MAILBOX_SECRET: '/channels/mailbox/secret',
+  AUTH_JWT_SECRET: '/auth/jwtSecret',
+  DEMO_PASSWORD: '/auth/demoPassword',
+  HANDOFF_WEBHOOK_SECRET: '/handoff/webhookSecret',
 }
 
 function fromEnv(env: NodeJS.ProcessEnv): Json {
@@ -116,6 +125,25 @@ function checkHotlines(config: Config): void {
   })
   if (config.hotlines.length > 0 && !config.hotlines.some((h) => h.status === 'main')) {
     throw new CFG_ERR_INVALID('/hotlines', 'no hotline has status "main"')
+  }
+}
+
+function checkAgents(config: Config): void {
+  const seen = new Set<string>()
+  config.agents.forEach((a, i) => {
+    if (seen.has(a.id)) throw new CFG_ERR_INVALID(`/agents/${i}/id`, `duplicate agent ${a.id}`)
+    seen.add(a.id)
+    if (a.demo && config.env === 'production') throw new CFG_ERR_DEMO_IN_PRODUCTION(a.id)
+    if (!a.demo && !a.passwordHash) throw new CFG_ERR_INVALID(`/agents/${i}/passwordHash`, 'required unless demo')
+  })
+  if (config.env === 'production' && config.auth.jwtSecret.length < 32) {
+    throw new CFG_ERR_INVALID('/auth/jwtSecret', 'AUTH_JWT_SECRET (>= 32 characters) is required in production')
+  }
+  if (config.auth.jwtSecret !== '' && config.auth.jwtSecret.length < 32) {
+    throw new CFG_ERR_INVALID('/auth/jwtSecret', 'AUTH_JWT_SECRET must be at least 32 characters')
+  }
+  if (config.handoff.webhookUrl && !config.handoff.webhookSecret) {
+    throw new CFG_ERR_INVALID('/handoff/webhookSecret', 'HANDOFF_WEBHOOK_SECRET is required when handoff.webhookUrl is set')
   }
 }
 

@@ -23,6 +23,45 @@ export const HotlineSchema = Type.Object(
 )
 export type Hotline = Static<typeof HotlineSchema>
 
+/** A skill with its level, e.g. {skill: 'hotline:market', level: 7}; see gateway/acd/skills.ts. */
+export const SkillLevelSchema = Type.Object(
+  {
+    skill: Type.String({ pattern: '^(general|(hotline|category|language):.+)$' }),
+    level: Type.Integer({ minimum: 1, maximum: 10, default: 5 }),
+  },
+  { additionalProperties: false },
+)
+
+/**
+ * An agent or supervisor. passwordHash: `scrypt$N$r$p$salt$hash` (salt and hash base64url; see
+ * docs/auth.md and `npx tsx gateway/auth/hash-password.ts`). A demo account (`demo: true`) has no
+ * hash: its password is DEMO_PASSWORD, and production refuses it.
+ */
+export const AgentConfigSchema = Type.Object(
+  {
+    id: Type.String({ pattern: '^[0-9]{3,8}$' }),
+    name: Type.String({ minLength: 1, maxLength: 32 }),
+    role: Type.Union([Type.Literal('agent'), Type.Literal('supervisor')], { default: 'agent' }),
+    skills: Type.Array(SkillLevelSchema, { default: [] }),
+    writtenCapacity: Type.Integer({ minimum: 0, maximum: 20, default: 3 }),
+    passwordHash: Type.Optional(Type.String({ pattern: '^scrypt\\$[0-9]+\\$[0-9]+\\$[0-9]+\\$[A-Za-z0-9_-]+\\$[A-Za-z0-9_-]+$' })),
+    demo: Type.Boolean({ default: false }),
+  },
+  { additionalProperties: false },
+)
+export type AgentConfig = Static<typeof AgentConfigSchema>
+
+/** After `afterSeconds` of waiting, only the skill kinds in `keep` are still required (bullseye rings). */
+const RelaxationStepSchema = Type.Object(
+  {
+    afterSeconds: Type.Number({ minimum: 0 }),
+    keep: Type.Array(Type.Union([Type.Literal('hotline'), Type.Literal('category'), Type.Literal('language')]), {
+      uniqueItems: true,
+    }),
+  },
+  { additionalProperties: false },
+)
+
 const RateLimitSchema = Type.Object(
   {
     max: Type.Integer({ minimum: 1, default: 60 }),
@@ -92,10 +131,115 @@ export const ConfigSchema = Type.Object(
     ),
     hotlines: Type.Array(HotlineSchema, { default: [] }),
     hotlinesFile: Str({ default: 'config/hotlines.json' }),
+    agents: Type.Array(AgentConfigSchema, { default: [] }),
+    /** Agents and supervisors (config/agents.json ships demo accounts 1001, 1002, 9001). */
+    agentsFile: Str({ default: 'config/agents.json' }),
     auth: Type.Object(
       {
         /** Bearer tokens for staff APIs (STAFF_API_TOKENS, comma-separated). */
         staffTokens: Type.Array(Type.String({ minLength: 16 }), { default: [] }),
+        /** HS256 secret of agent access tokens (AUTH_JWT_SECRET, >= 32 chars); random per process when empty outside production. */
+        jwtSecret: Type.String({ default: '' }),
+        /** Password of demo accounts (DEMO_PASSWORD); 'demo12345' when empty outside production. */
+        demoPassword: Type.String({ default: '' }),
+        accessTtlSeconds: Type.Integer({ minimum: 30, default: 900 }),
+        refreshTtlSeconds: Type.Integer({ minimum: 60, default: 43_200 }),
+        lockout: Type.Object(
+          {
+            /** Failures (per username, and per IP x ipFactor) after which each further attempt must wait 2^k s. */
+            slowAfter: Type.Integer({ minimum: 1, default: 3 }),
+            /** Failures per username within windowSeconds that lock it for lockSeconds. */
+            maxFailures: Type.Integer({ minimum: 1, default: 8 }),
+            /** Failures per client IP within windowSeconds that lock that IP. */
+            maxFailuresPerIp: Type.Integer({ minimum: 1, default: 40 }),
+            windowSeconds: Type.Integer({ minimum: 1, default: 900 }),
+            lockSeconds: Type.Integer({ minimum: 1, default: 900 }),
+          },
+          { additionalProperties: false, default: {} },
+        ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    acd: Type.Object(
+      {
+        /** Seconds an offer is reserved for one agent before it goes back (agent -> not-ready 未应答). */
+        offerTimeoutSeconds: Type.Number({ minimum: 0.05, default: 15 }),
+        /** Seconds of wrap-up after completing an appeal before the agent is ready again. */
+        wrapUpSeconds: Type.Number({ minimum: 0, default: 30 }),
+        /** Service level threshold (15秒接通率). */
+        serviceLevelSeconds: Type.Number({ minimum: 1, default: 15 }),
+        /** Calls abandoned within this many seconds are left out of the service level (Asterisk SL2-style). */
+        shortAbandonSeconds: Type.Number({ minimum: 0, default: 5 }),
+        /** Written appeals should be taken within this many seconds (GB/T 33358: 3 min). */
+        writtenTargetSeconds: Type.Number({ minimum: 1, default: 180 }),
+        /** Handle time assumed for EWT before any appeal was completed. */
+        defaultHandleSeconds: Type.Number({ minimum: 1, default: 240 }),
+        /** Language required when the appeal says nothing. */
+        defaultLanguage: Str({ default: '普通话' }),
+        /** Waiting entries the matcher looks at per run (head of every queue, by priority then age). */
+        maxScan: Type.Integer({ minimum: 1, default: 200 }),
+        /** How often each process sweeps expired offers and ended wrap-ups (ms). */
+        sweepIntervalMs: Type.Integer({ minimum: 10, default: 500 }),
+        /** Days the per-agent state log and daily counters are kept. */
+        historyDays: Type.Integer({ minimum: 1, default: 90 }),
+        relaxation: Type.Array(RelaxationStepSchema, {
+          default: [
+            { afterSeconds: 30, keep: ['hotline'] },
+            { afterSeconds: 60, keep: [] },
+          ],
+        }),
+        /** Per-queue relaxation (queue = the hotline skill, e.g. 'market'); others use `relaxation`. */
+        queues: Type.Record(Type.String(), Type.Object({ relaxation: Type.Array(RelaxationStepSchema) }, { additionalProperties: false }), {
+          default: {},
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    handoff: Type.Object(
+      {
+        queueName: Type.String({ pattern: '^[A-Za-z0-9_-]+$', default: 'workorders' }),
+        deadLetterQueueName: Type.String({ pattern: '^[A-Za-z0-9_-]+$', default: 'workorders-dead' }),
+        /** Work-order webhook; empty: records wait in the queue for the work-order system's own consumer. */
+        webhookUrl: Str({ default: '' }),
+        /** HMAC secret of the webhook (HANDOFF_WEBHOOK_SECRET). */
+        webhookSecret: Type.String({ default: '' }),
+        attempts: Type.Integer({ minimum: 1, default: 8 }),
+        backoffMs: Type.Integer({ minimum: 1, default: 2000 }),
+        timeoutMs: Type.Integer({ minimum: 100, default: 10_000 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    /** Agent console and wallboard (websocket /v1/agent/ws, static app /console/). */
+    console: Type.Object(
+      {
+        /** Origins allowed to open the websocket besides the gateway's own (same-origin). */
+        allowedOrigins: Type.Array(Type.String({ pattern: '^https?://[^/]+$' }), { default: [] }),
+        /** A socket that offered no token in Sec-WebSocket-Protocol must send {type:'auth'} within this time. */
+        authTimeoutMs: Type.Integer({ minimum: 100, default: 5000 }),
+        /** Server ping interval; a socket that did not answer the previous ping is dropped. */
+        heartbeatMs: Type.Integer({ minimum: 50, default: 20_000 }),
+        /** Messages above this get CONSOLE_ERR_TOO_LARGE; above 4x the socket is closed (1009). */
+        maxMessageBytes: Type.Integer({ minimum: 1024, default: 16_384 }),
+        /** Wallboards get a fresh snapshot at least this often (longest wait grows without events). */
+        wallboardRefreshMs: Type.Integer({ minimum: 100, default: 2000 }),
+        /** Wrap-up disposition codes shown to agents (label: zh-CN). */
+        dispositions: Type.Array(
+          Type.Object(
+            { code: Type.String({ pattern: '^[a-z0-9-]{2,40}$' }), label: Type.String({ minLength: 1 }) },
+            { additionalProperties: false },
+          ),
+          {
+            minItems: 1,
+            default: [
+              { code: 'resolved-on-line', label: '当场解答' },
+              { code: 'work-order', label: '派发工单' },
+              { code: 'transferred', label: '已转接' },
+              { code: 'emergency-linked', label: '转110/119/120/122' },
+              { code: 'duplicate', label: '重复诉求（并案）' },
+              { code: 'invalid', label: '无效来电/骚扰' },
+            ],
+          },
+        ),
       },
       { additionalProperties: false, default: {} },
     ),

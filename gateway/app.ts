@@ -19,6 +19,13 @@ import { staffAuth } from './http/staff-auth.ts'
 import { appealRoutes } from './http/appeal-routes.ts'
 import type { IntakeDeps } from '../channels/common/intake.ts'
 import { registerChannels } from '../channels/index.ts'
+import type { Acd } from './acd/types.ts'
+import type { AuthService } from './auth/auth-service.ts'
+import { authRoutes } from './auth/routes.ts'
+import { acdRoutes } from './acd/routes.ts'
+import { registerAcdMetrics } from './acd/metrics.ts'
+import { agentConsole } from '../agent-console/server/plugin.ts'
+import { agentLister, tokenVerifier } from '../agent-console/server/acd-adapter.ts'
 
 export interface AppDeps {
   redis: Redis
@@ -29,6 +36,10 @@ export interface AppDeps {
   /** Outgoing HTTP (WeChat code2session ...); tests point it at a local server. */
   fetch?: typeof fetch
   clock?: () => Date
+  /** The ACD (gateway/acd): accepted appeals become its entries; its routes and gauges are registered. */
+  acd?: Acd
+  /** Agent login and token verification (gateway/auth); required with `acd`. */
+  auth?: AuthService
 }
 
 declare module 'fastify' {
@@ -39,6 +50,10 @@ declare module 'fastify' {
 
 export interface App extends FastifyInstance {
   metrics: Metrics
+  /** Present when built with deps.acd: the websocket console uses it. */
+  acd?: Acd
+  /** Present when built with deps.auth: `app.auth.verifyAccessToken(token)` admits consoles. */
+  auth?: AuthService
 }
 
 export async function build(config: Readonly<Config>, deps: AppDeps): Promise<App> {
@@ -68,11 +83,49 @@ export async function build(config: Readonly<Config>, deps: AppDeps): Promise<Ap
   registerHealthRoutes(app, deps.redis)
   registerMetricsRoute(app, metrics)
 
+  const acd = deps.acd
   const intakeDeps: IntakeDeps = {
     queue: deps.queue,
     metrics,
     storeReady: () => deps.redis.status === 'ready',
-    onAccepted: deps.onAccepted,
+    onAccepted:
+      deps.onAccepted ??
+      (acd
+        ? async (result, log) => {
+            // The appeal is already durable (record + bullmq job): if this fails, recovery adds the entry.
+            try {
+              await acd.addEntry(result.appeal)
+            } catch (err) {
+              log.warn({ appealId: result.appeal.id, err: { message: (err as Error).message } }, 'acd entry not added; recovery will add it')
+            }
+          }
+        : undefined),
+  }
+  if (deps.auth) {
+    app.decorate('auth', deps.auth)
+    await app.register(authRoutes, { auth: deps.auth })
+  }
+  if (acd) {
+    if (!deps.auth) throw new Error('build(): deps.acd needs deps.auth')
+    app.decorate('acd', acd)
+    registerAcdMetrics(metrics.registry, acd)
+    await app.register(acdRoutes, {
+      acd,
+      auth: deps.auth,
+      requireStaff: staffAuth(config.auth.staffTokens) as never,
+      positionRateLimit: rateLimitOf(config.statusQuery.rateLimit),
+    })
+    await app.register(agentConsole, {
+      config: config.console,
+      hotlines: config.hotlines,
+      acd,
+      queue: deps.queue,
+      redis: deps.redis,
+      keyPrefix: config.redis.keyPrefix,
+      verifyToken: tokenVerifier(deps.auth),
+      listAgents: agentLister(deps.auth, acd),
+      clock: deps.clock,
+    })
   }
   await app.register(appealRoutes, {
     queue: deps.queue,
@@ -81,6 +134,10 @@ export async function build(config: Readonly<Config>, deps: AppDeps): Promise<Ap
     requireStaff: staffAuth(config.auth.staffTokens),
     statusRateLimit: rateLimitOf(config.statusQuery.rateLimit),
     maxFailuresPerNumber: config.statusQuery.maxFailuresPerNumber,
+    agentReader:
+      acd && deps.auth
+        ? { verify: (token) => deps.auth!.verifyAccessToken(token), canRead: (agentId, appealId) => acd.canRead(agentId, appealId) }
+        : undefined,
   })
   await registerChannels(app, config, {
     intake: intakeDeps,

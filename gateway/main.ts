@@ -4,6 +4,7 @@ import { build } from './app.ts'
 import { createLogger } from './log.ts'
 import { connectRedis, waitReady } from './queue/redis.ts'
 import { RedisAppealQueue } from './queue/redis-appeal-queue.ts'
+import { createAcdStack } from './acd/create-acd.ts'
 
 async function main(): Promise<void> {
   const config = loadConfig()
@@ -24,7 +25,8 @@ async function main(): Promise<void> {
     timezone: config.timezone,
     retentionDays: config.queue.retentionDays,
   })
-  const app = await build(config, { redis, queue, logger })
+  const stack = await createAcdStack({ config, redis, queue, logger })
+  const app = await build(config, { redis, queue, logger, acd: stack.acd, auth: stack.auth })
 
   const sweep = async () => {
     try {
@@ -52,6 +54,7 @@ async function main(): Promise<void> {
     }, config.server.drainSeconds * 1000)
     deadline.unref()
     await app.close()
+    await stack.close()
     await queue.close()
     await redis.quit()
     logger.info('stopped')

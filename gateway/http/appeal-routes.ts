@@ -2,12 +2,12 @@
  * Reading appeals. Staff (bearer token): one appeal, a citizen's history across channels.
  * Citizens: status by appeal number + last four digits of the phone, rate-limited, status only.
  */
-import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
 import type { Redis } from 'ioredis'
 import { Type } from '@sinclair/typebox'
 import type { AppealQueue, CitizenKey } from '../domain/ports.ts'
 import { isValidPhone, lastFour, normalizePhone } from '../domain/phone.ts'
-import { GW_ERR_NOT_FOUND, GW_ERR_RATE_LIMITED, withField } from '../errors.ts'
+import { GW_ERR_FORBIDDEN, GW_ERR_NOT_FOUND, GW_ERR_RATE_LIMITED, withField } from '../errors.ts'
 import { CH_ERR_VALIDATION } from '../../channels/errors.ts'
 import { ErrorSchema } from '../../channels/common/draft-schema.ts'
 import type { RateLimit } from './rate-limit.ts'
@@ -20,6 +20,26 @@ export interface AppealRoutesOptions {
   requireStaff: onRequestAsyncHookHandler
   statusRateLimit: RateLimit
   maxFailuresPerNumber: number
+  /**
+   * Lets an agent (JWT) read a citizen's history, only for the citizen of an appeal the ACD lets
+   * that agent read (`?appealId=`). Absent: the route is staff-only.
+   */
+  agentReader?: AgentReader
+}
+
+export interface AgentReader {
+  /** Verifies an agent access token (throws a coded 401 when invalid). */
+  verify(token: string): Promise<{ agentId: string }>
+  canRead(agentId: string, appealId: string): Promise<boolean>
+}
+
+const JWT_BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/i
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set when an agent token (not a staff token) admitted the request. */
+    readerAgentId?: string
+  }
 }
 
 const APPEAL_NUMBER = '^[0-9]{8}-[0-9]{6}$'
@@ -46,22 +66,35 @@ export async function appealRoutes(app: FastifyInstance, opts: AppealRoutesOptio
     },
   )
 
-  app.get<{ Params: { key: string }; Querystring: { limit?: string } }>(
+  const staffOrAgent = async (req: FastifyRequest, reply: FastifyReply) => {
+    const m = opts.agentReader ? JWT_BEARER.exec(req.headers.authorization ?? '') : null
+    if (!m) return (opts.requireStaff as unknown as (r: FastifyRequest, p: FastifyReply) => Promise<void>)(req, reply)
+    req.readerAgentId = (await opts.agentReader!.verify(m[1])).agentId
+  }
+
+  app.get<{ Params: { key: string }; Querystring: { limit?: string; appealId?: string } }>(
     '/v1/citizens/:key/appeals',
     {
-      ...staff,
+      onRequest: staffOrAgent,
       schema: {
-        ...staff.schema,
+        security: [{ staffToken: [] }, { agentToken: [] }],
         tags: ['appeals'],
-        summary: "A citizen's appeals across channels, newest first (staff). key: a phone number or a WeChat openid",
+        summary:
+          "A citizen's appeals across channels, newest first. key: a phone number or a WeChat openid. " +
+          'Staff token; or an agent token with appealId = an appeal of this citizen the agent holds or was offered',
         params: Type.Object({ key: Type.String({ minLength: 3, maxLength: 64 }) }),
-        querystring: Type.Object({ limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$' })) }),
-        response: { 401: ErrorSchema },
+        querystring: Type.Object({
+          limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$' })),
+          appealId: Type.Optional(Type.String({ pattern: '^ap_[A-Za-z0-9_-]{24}$' })),
+        }),
+        response: { 401: ErrorSchema, 403: ErrorSchema },
       },
     },
     async (req) => {
       const limit = Math.min(Number(req.query.limit ?? 50) || 50, 200)
-      const appeals = await opts.queue.citizenAppeals(citizenKey(req.params.key), limit)
+      const key = citizenKey(req.params.key)
+      if (req.readerAgentId) await checkAgentMayRead(req.readerAgentId, key, req.query.appealId)
+      const appeals = await opts.queue.citizenAppeals(key, limit)
       return { appeals }
     },
   )
@@ -114,6 +147,17 @@ export async function appealRoutes(app: FastifyInstance, opts: AppealRoutesOptio
       }
     },
   )
+
+  async function checkAgentMayRead(agentId: string, key: CitizenKey, appealId: string | undefined): Promise<void> {
+    if (!appealId) throw withField(new GW_ERR_FORBIDDEN(), '/querystring/appealId')
+    const appeal = (await opts.agentReader!.canRead(agentId, appealId)) ? await opts.queue.get(appealId) : undefined
+    const citizen = appeal?.citizen
+    const same =
+      key.kind === 'phone'
+        ? citizen?.phone !== undefined && normalizePhone(citizen.phone) === key.value
+        : citizen?.openid === key.value
+    if (!same) throw withField(new GW_ERR_FORBIDDEN(), '/querystring/appealId')
+  }
 }
 
 function citizenKey(raw: string): CitizenKey {

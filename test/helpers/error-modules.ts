@@ -3,4 +3,7 @@ export const ERROR_MODULES: (() => Promise<unknown>)[] = [
   () => import('../../gateway/errors.ts'),
   () => import('../../channels/errors.ts'),
   () => import('../../config/errors.ts'),
+  () => import('../../gateway/auth/errors.ts'),
+  () => import('../../gateway/acd/errors.ts'),
+  () => import('../../agent-console/server/errors.ts'),
 ]

@@ -1,0 +1,128 @@
+/**
+ * One handler per client message type. Each returns the ack payload (or nothing); a thrown coded
+ * error becomes an `error` frame with the request's `re`. Authorization lives here: role checks,
+ * "is this offer yours", and the ACD's canRead for every appeal an agent asks about.
+ */
+import type { Acd, AgentStatus } from '../../gateway/acd/types.ts'
+import type { AppealQueue } from '../../gateway/domain/ports.ts'
+import { withField } from '../../gateway/errors.ts'
+import {
+  CONSOLE_ERR_FORBIDDEN,
+  CONSOLE_ERR_INVALID_MESSAGE,
+  CONSOLE_ERR_NOT_FOUND,
+  CONSOLE_ERR_VOICE_NOT_CONNECTED,
+} from './errors.ts'
+import type { ClientMessage, ClientMessageType } from './messages.ts'
+import type { ConsoleSession } from './session.ts'
+import type { ConsoleSettings } from './snapshot.ts'
+
+export interface HandlerContext {
+  acd: Acd
+  queue: AppealQueue
+  settings: ConsoleSettings
+  /** Registers the session for wallboard frames and sends it the first snapshot. */
+  watchWallboard: (session: ConsoleSession) => Promise<void>
+  /** Verifies a renewed token of the same agent and moves the session's expiry; returns it. */
+  renew: (session: ConsoleSession, token: string) => Promise<Date>
+}
+
+type Handler<T extends ClientMessageType> = (
+  session: ConsoleSession,
+  msg: ClientMessage<T>,
+  ctx: HandlerContext,
+) => Promise<Record<string, unknown> | void>
+
+function requireSupervisor(session: ConsoleSession, what: string): void {
+  if (session.identity.role !== 'supervisor') throw new CONSOLE_ERR_FORBIDDEN(`${what} is for supervisors`)
+}
+
+function checkReason(state: string, reason: string | undefined): void {
+  if (state === 'not-ready' && !reason) {
+    throw withField(new CONSOLE_ERR_INVALID_MESSAGE('not-ready needs a reason'), '/reason')
+  }
+}
+
+const voiceNotConnected = async (): Promise<never> => {
+  throw new CONSOLE_ERR_VOICE_NOT_CONNECTED()
+}
+
+export const HANDLERS: { [K in ClientMessageType]: Handler<K> } = {
+  /** On an open socket: a renewed token (same agent) extends the session past the old token's expiry. */
+  auth: async (session, msg, { renew }) => {
+    const expiresAt = await renew(session, msg.token)
+    return { tokenExpiresAt: expiresAt.toISOString() }
+  },
+
+  'state.set': async (session, msg, { acd }) => {
+    checkReason(msg.state, msg.reason)
+    const status: AgentStatus = await acd.setState(session.agentId, msg.state, msg.reason, session.agentId)
+    return { status }
+  },
+
+  'offer.accept': async (session, msg, { acd }) => {
+    // The ACD enforces this atomically too; answering "not found" here means a foreign offer id
+    // tells the caller nothing about whose it is.
+    const status = await acd.status(session.agentId)
+    if (status.offer?.offerId !== msg.offerId) throw withField(new CONSOLE_ERR_NOT_FOUND('Offer'), '/offerId')
+    const appeal = await acd.accept(session.agentId, msg.offerId)
+    return { appeal }
+  },
+
+  'offer.decline': async (session, msg, { acd }) => {
+    const status = await acd.status(session.agentId)
+    if (status.offer?.offerId !== msg.offerId) throw withField(new CONSOLE_ERR_NOT_FOUND('Offer'), '/offerId')
+    await acd.decline(session.agentId, msg.offerId)
+  },
+
+  'appeal.get': async (session, msg, { acd, queue }) => {
+    if (!(await acd.canRead(session.agentId, msg.appealId))) {
+      throw withField(new CONSOLE_ERR_FORBIDDEN('this appeal was not offered to you'), '/appealId')
+    }
+    const appeal = await queue.get(msg.appealId)
+    if (!appeal) throw withField(new CONSOLE_ERR_NOT_FOUND('Appeal'), '/appealId')
+    return { appeal }
+  },
+
+  'appeal.complete': async (session, msg, { acd, settings }) => {
+    if (!settings.dispositions.some((d) => d.code === msg.record.disposition)) {
+      throw withField(new CONSOLE_ERR_INVALID_MESSAGE('unknown disposition code'), '/record/disposition')
+    }
+    if (!(await acd.canRead(session.agentId, msg.appealId))) {
+      throw withField(new CONSOLE_ERR_FORBIDDEN('this appeal is not yours'), '/appealId')
+    }
+    const appeal = await acd.complete(session.agentId, msg.appealId, msg.record)
+    return { appeal }
+  },
+
+  'appeal.transfer': async (session, msg, { acd }) => {
+    if (!(await acd.canRead(session.agentId, msg.appealId))) {
+      throw withField(new CONSOLE_ERR_FORBIDDEN('this appeal is not yours'), '/appealId')
+    }
+    await acd.transfer(session.agentId, msg.appealId, msg.target)
+  },
+
+  'wrapup.end': async (session, _msg, { acd }) => {
+    const status = await acd.endWrapUp(session.agentId)
+    return { status }
+  },
+
+  'agent.set-state': async (session, msg, { acd }) => {
+    requireSupervisor(session, 'setting another agent\'s state')
+    checkReason(msg.state, msg.reason)
+    const status = await acd.setState(msg.agentId, msg.state, msg.reason, session.agentId)
+    return { status }
+  },
+
+  'wallboard.subscribe': async (session, _msg, { watchWallboard }) => {
+    requireSupervisor(session, 'the wallboard')
+    await watchWallboard(session)
+  },
+
+  'call.answer': voiceNotConnected,
+  'call.hangup': voiceNotConnected,
+  'call.hold': voiceNotConnected,
+  'call.mute': voiceNotConnected,
+  'call.dtmf': voiceNotConnected,
+  'call.transfer': voiceNotConnected,
+  'call.conference': voiceNotConnected,
+}

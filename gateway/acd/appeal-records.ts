@@ -1,0 +1,67 @@
+/**
+ * Completing an appeal's record with what the agent entered. The record hash is the queue's
+ * (gateway/queue/appeal-store.ts); this one script only replaces `data` and sets status completed,
+ * and only while the appeal is in progress, so a repeated completion changes nothing.
+ */
+import type { Redis } from 'ioredis'
+import type { Appeal, StatusChange } from '../domain/appeal.ts'
+import { appealKeys } from '../queue/keys.ts'
+import type { AppealStore } from '../queue/appeal-store.ts'
+import { ACD_ERR_APPEAL_NOT_FOUND, ACD_ERR_INVALID_STATE } from './errors.ts'
+import type { IntakeRecord } from './types.ts'
+
+const COMPLETE_RECORD = `
+local st = redis.call('HGET', KEYS[1], 'status')
+if not st then return 'missing' end
+if st == 'completed' then return 'already' end
+if st ~= 'in-progress' then return st end
+redis.call('HSET', KEYS[1], 'data', ARGV[1], 'status', 'completed', 'history', redis.call('HGET', KEYS[1], 'history') .. ',' .. ARGV[2])
+return 'ok'
+`
+
+interface RecordRedis extends Redis {
+  acdCompleteRecord(key: string, data: string, change: string): Promise<string>
+}
+
+/** The appeal as handed off: the agent's intake record merged in. */
+export type CompletedAppeal = Appeal & {
+  intake: { summary?: string; disposition: string; agentId: string; completedAt: string }
+}
+
+export class AppealRecords {
+  readonly #redis: RecordRedis
+  readonly #keys: ReturnType<typeof appealKeys>
+  readonly #store: AppealStore
+
+  constructor(redis: Redis, keyPrefix: string, store: AppealStore) {
+    if (!('acdCompleteRecord' in redis)) redis.defineCommand('acdCompleteRecord', { numberOfKeys: 1, lua: COMPLETE_RECORD })
+    this.#redis = redis as RecordRedis
+    this.#keys = appealKeys(keyPrefix)
+    this.#store = store
+  }
+
+  async complete(appealId: string, record: IntakeRecord, agentId: string, at: string): Promise<CompletedAppeal> {
+    const appeal = await this.#store.get(appealId)
+    if (!appeal) throw new ACD_ERR_APPEAL_NOT_FOUND(appealId)
+    if (appeal.status === 'completed') return appeal as CompletedAppeal
+    const merged: CompletedAppeal = {
+      ...appeal,
+      ...(record.category ? { category: record.category } : {}),
+      ...(record.location ? { location: record.location } : {}),
+      confidential: record.confidential ?? appeal.confidential,
+      intake: {
+        ...(record.summary ? { summary: record.summary } : {}),
+        disposition: record.disposition,
+        agentId,
+        completedAt: at,
+      },
+    }
+    const { appealNumber: _n, status: _s, history: _h, ...data } = merged
+    const change: StatusChange = { status: 'completed', at, by: agentId }
+    const r = await this.#redis.acdCompleteRecord(this.#keys.appeal(appealId), JSON.stringify(data), JSON.stringify(change))
+    if (r === 'missing') throw new ACD_ERR_APPEAL_NOT_FOUND(appealId)
+    if (r !== 'ok' && r !== 'already') throw new ACD_ERR_INVALID_STATE(`appeal is ${r}`)
+    const stored = await this.#store.get(appealId)
+    return stored as CompletedAppeal
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * The real gateway (ACD, auth, handoff, console) on real Redis, listening on 127.0.0.1:<random>,
+ * for websocket and browser tests. Demo accounts from config/agents.json: 1001 and 1002 (agents),
+ * 9001 (supervisor), password demo12345.
+ */
+import { randomUUID } from 'node:crypto'
+import { Writable } from 'node:stream'
+import type { AddressInfo } from 'node:net'
+import { SignJWT } from 'jose'
+import { createAcdStack, type AcdStack } from '../../../gateway/acd/create-acd.ts'
+import type { Role } from '../../../gateway/acd/types.ts'
+import { build, type App } from '../../../gateway/app.ts'
+import { createLogger } from '../../../gateway/log.ts'
+import { RedisAppealQueue } from '../../../gateway/queue/redis-appeal-queue.ts'
+import type { DeepPartial } from '../../../config/load.ts'
+import type { Config } from '../../../config/schema.ts'
+import { testConfig } from '../../helpers/app.ts'
+import { testRedis } from '../../helpers/redis.ts'
+import type { Redis } from 'ioredis'
+
+export const JWT_SECRET = 'test-console-jwt-secret-0123456789abcdef'
+export const DEMO_PASSWORD = 'demo12345'
+
+export interface ConsoleTestApp {
+  app: App
+  stack: AcdStack
+  queue: RedisAppealQueue
+  redis: Redis
+  prefix: string
+  config: Readonly<Config>
+  logs: Record<string, unknown>[]
+  url: string
+  wsUrl: string
+  /** A signed access token as gateway/auth issues it (same issuer/audience/secret); ttl may be negative. */
+  token(agentId: string, role?: Role, ttlSeconds?: number): Promise<string>
+  /** Submits a web appeal through the real channel; returns its id. */
+  webAppeal(content?: string, phone?: string): Promise<string>
+}
+
+interface TapLike {
+  teardown(fn: () => unknown): void
+}
+
+/** `share`: another app's Redis and prefix, to run a second gateway process on the same data. */
+export async function consoleApp(
+  t: TapLike,
+  overrides: DeepPartial<Config> = {},
+  share?: { redis: Redis; prefix: string },
+): Promise<ConsoleTestApp> {
+  const { redis, prefix } = await testRedis(t, share?.prefix)
+  const config = testConfig(prefix, { ...overrides, auth: { jwtSecret: JWT_SECRET, ...(overrides.auth ?? {}) } })
+  const logs: Record<string, unknown>[] = []
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      for (const line of chunk.toString().split('\n')) if (line) logs.push(JSON.parse(line))
+      cb()
+    },
+  })
+  const logger = createLogger('info', sink)
+  const queue = new RedisAppealQueue({
+    redis,
+    keyPrefix: prefix,
+    queueName: config.queue.name,
+    timezone: config.timezone,
+    retentionDays: config.queue.retentionDays,
+  })
+  const stack = await createAcdStack({ config, redis, queue, logger })
+  const app = await build(config, { redis, queue, logger, acd: stack.acd, auth: stack.auth })
+  t.teardown(async () => {
+    await app.close()
+    await stack.close()
+    await queue.close()
+  })
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const { port } = app.server.address() as AddressInfo
+  const url = `http://127.0.0.1:${port}`
+  const secret = new TextEncoder().encode(JWT_SECRET)
+  return {
+    app,
+    stack,
+    queue,
+    redis,
+    prefix,
+    config,
+    logs,
+    url,
+    wsUrl: `ws://127.0.0.1:${port}/v1/agent/ws`,
+    token: (agentId, role = 'agent', ttl = 600) => {
+      const now = Math.floor(Date.now() / 1000)
+      return new SignJWT({ role })
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .setSubject(agentId)
+        .setIssuer('gw-12345')
+        .setAudience('agent-console')
+        .setIssuedAt(now)
+        .setExpirationTime(now + ttl)
+        .setJti(randomUUID())
+        .sign(secret)
+    },
+    webAppeal: async (content = '小区门口路灯坏了一个星期，晚上很黑', phone = '13812345678') => {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/v1/channels/web/appeals',
+        headers: { 'idempotency-key': randomUUID() },
+        payload: { citizen: { phone, name: '张三' }, content, location: { address: '幸福路12号' } },
+      })
+      if (res.statusCode !== 202) throw new Error(`web appeal refused: ${res.body}`)
+      return (res.json() as { id: string }).id
+    },
+  }
+}
