@@ -176,7 +176,7 @@ export const ConfigSchema = Type.Object(
         defaultHandleSeconds: Type.Number({ minimum: 1, default: 240 }),
         /** Language required when the appeal says nothing. */
         defaultLanguage: Str({ default: '普通话' }),
-        /** Waiting entries the matcher looks at per run (head of every queue, by priority then age). */
+        /** Waiting entries the matcher looks at per queue and run (the head of each queue, by priority then age). */
         maxScan: Type.Integer({ minimum: 1, default: 200 }),
         /** How often each process sweeps expired offers and ended wrap-ups (ms). */
         sweepIntervalMs: Type.Integer({ minimum: 10, default: 500 }),

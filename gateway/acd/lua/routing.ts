@@ -64,13 +64,20 @@ local function required(skills, relax, age)
   return req
 end
 
+-- Agents only leave the pool during a run, so a requirement nobody met stays unmet: skip its twins.
+local unmet = {}
 local made = 0
-for i = 1, math.min(#cands, maxScan) do
+for i = 1, #cands do
   if left <= 0 then break end
   local c = cands[i]
   local e = redis.call('HMGET', ekey(c.id), 'kind', 'skills', 'relax', 'enq')
+  local req, sig
   if e[1] then
-    local req = required(e[2], e[3], nowMs - tonumber(e[4]))
+    req = required(e[2], e[3], nowMs - tonumber(e[4]))
+    sig = e[1] .. '|' .. table.concat(req, ',')
+  end
+  if e[1] and not unmet[sig] then
+    unmet[sig] = true
     for _, a in ipairs(avail) do
       local info = agentInfo(a)
       local ok = info.ok and (e[1] ~= 'written' or info.written < info.cap)
@@ -93,6 +100,7 @@ for i = 1, math.min(#cands, maxScan) do
         made = made + 1
         publish({ type = 'offer', offer = offerTable(offerId) })
         emitAgent(a)
+        unmet[sig] = nil
         break
       end
     end
