@@ -80,7 +80,7 @@ export interface IntervalStats {
   offered: number
   answered: number
   abandoned: number
-  /** Answered within 15 s / (offered - abandoned within the short-abandon threshold). 0..1 */
+  /** Answered within 15 s / (answered + abandoned - abandoned within the short-abandon threshold); entries still waiting do not count yet. 0..1 */
   answeredWithin15sRate: number
   abandonRate: number
   averageSpeedOfAnswerSeconds: number

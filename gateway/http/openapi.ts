@@ -12,7 +12,10 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         version: '0.1.0',
       },
       components: {
-        securitySchemes: { staffToken: { type: 'http', scheme: 'bearer' } },
+        securitySchemes: {
+          staffToken: { type: 'http', scheme: 'bearer', description: 'A token from STAFF_API_TOKENS' },
+          agentToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An agent or supervisor access token from POST /v1/auth/login' },
+        },
       },
     },
   })
