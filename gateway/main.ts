@@ -39,6 +39,12 @@ async function main(): Promise<void> {
   const sweeper = setInterval(sweep, 10_000)
   sweeper.unref()
   void sweep()
+  // An appeal whose ACD entry was never added (a failed post-intake step) is picked up here, not
+  // only at the next restart.
+  const recovery = setInterval(() => {
+    stack.acd.recover({ olderThanMs: 30_000 }).catch((err: Error) => logger.warn({ err: { message: err.message } }, 'acd recovery failed'))
+  }, 60_000)
+  recovery.unref()
 
   await app.listen({ host: config.server.host, port: config.server.port })
 
@@ -48,6 +54,7 @@ async function main(): Promise<void> {
     stopping = true
     logger.info({ signal }, 'draining: no new requests, finishing in-flight ones')
     clearInterval(sweeper)
+    clearInterval(recovery)
     const deadline = setTimeout(() => {
       logger.error('drain deadline passed; exiting')
       process.exit(1)

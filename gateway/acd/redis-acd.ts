@@ -199,14 +199,17 @@ export class RedisAcd implements Acd {
    * durable record of "waiting": a job whose appeal is queued but has no ACD entry (and no agent)
    * becomes an entry again with its original time; a job whose appeal was already taken is removed.
    */
-  async recover(): Promise<{ added: number; removed: number }> {
+  async recover(opts: { olderThanMs?: number } = {}): Promise<{ added: number; removed: number }> {
     let added = 0
     let removed = 0
     const q = this.#o.appeals.queue
+    // A periodic run skips young jobs: their intake may still be between the job add and addEntry.
+    // (bullmq stamps jobs with the wall clock, so this compares against Date.now, not the injected clock.)
+    const before = opts.olderThanMs === undefined ? Infinity : Date.now() - opts.olderThanMs
     for (let start = 0; ; start += 500) {
       const jobs = await q.getJobs(['prioritized', 'waiting'], start, start + 499, true)
       for (const job of jobs) {
-        if (!job?.id) continue
+        if (!job?.id || job.timestamp > before) continue
         const appeal = await this.#o.appeals.get(job.id)
         if (!appeal || ['in-progress', 'completed', 'cancelled'].includes(appeal.status)) {
           if ((await q.remove(job.id)) === 1) removed++

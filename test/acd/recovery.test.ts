@@ -30,3 +30,11 @@ t.test('a second process starting on the same Redis rebuilds nothing that is alr
   t.same(await b.acd.recover(), { added: 0, removed: 0 })
   t.equal((await b.acd.stats()).queues[0].waiting, 1)
 })
+
+t.test('the periodic recovery leaves an intake that may still be adding its entry alone', async (t) => {
+  const h = await acdHarness(t, { agents: [agent('1001', GENERAL)] })
+  const id = (await h.queue.submit({ channel: 'voice', origin: '12345', externalId: 'c-9', draft: { citizen: { phone: '13800138009' }, content: '路灯不亮' } })).appeal.id
+  t.same(await h.acd.recover({ olderThanMs: 30_000 }), { added: 0, removed: 0 }, 'a job seconds old is not touched')
+  t.same(await h.acd.recover({ olderThanMs: 0 }), { added: 1, removed: 0 }, 'once old enough it is rebuilt')
+  t.equal((await h.acd.position(id))?.position, 1)
+})
