@@ -1,0 +1,255 @@
+/**
+ * MatterLinker (并案 at intake): after an appeal is stored, finds the matter it belongs to —
+ * a repeat of the same citizen (重复诉求) or the same problem from other citizens (集中诉求 at 3).
+ *
+ * Several gateway processes may link at once. Linking is serialised optimistically per candidate
+ * set instead of with a lock: the commit script checks that no other link wrote to any index
+ * token this one read (versions per token bucket) nor to the chosen matter since the read, and
+ * otherwise the link is recomputed. Two appeals that could match share a token, so the later
+ * commit always sees the earlier one; appeals with nothing in common never wait for each other,
+ * and a crashed process holds nothing that others would have to wait out (no lock TTL).
+ */
+import type { Redis } from 'ioredis'
+import type { Appeal } from '../domain/appeal.ts'
+import { MT_ERR_APPEAL_NOT_LINKED, MT_ERR_CONTENDED, MT_ERR_MATTER_NOT_FOUND } from './errors.ts'
+import { extractFeatures } from './features.ts'
+import { countCitizens, sameCitizen } from './identity.ts'
+import { MatterStore, type MatterState, type StoredAppeal } from './matter-store.ts'
+import { scorePair, type PairScore } from './scorer.ts'
+import { queryTokens, writeTokens } from './tokens.ts'
+import type { AppealFeatures, Decision, MatterLink, MatterView, RelatedAppeal } from './types.ts'
+
+export interface MatterLinkerOptions {
+  redis: Redis
+  keyPrefix: string
+  /** Appeals older than this are not matched any more (default 30). */
+  windowDays?: number
+  clock?: () => Date
+  /** Candidates read per index token, newest first (default 60). */
+  perToken?: number
+  /** Test seam: runs after the link is computed and before it is written (crash injection). */
+  beforeCommit?: (appealId: string) => Promise<void> | void
+}
+
+const DAY_MS = 86_400_000
+const MAX_ATTEMPTS = 10
+const RELATED_MAX = 10
+
+interface Choice {
+  matterId: string
+  best: PairScore
+  scored: { c: StoredAppeal; s: PairScore }[]
+}
+
+export class MatterLinker {
+  readonly store: MatterStore
+  readonly #windowMs: number
+  readonly #clock: () => Date
+  readonly #perToken: number
+  readonly #beforeCommit: MatterLinkerOptions['beforeCommit']
+
+  constructor(opts: MatterLinkerOptions) {
+    const windowDays = opts.windowDays ?? 30
+    this.store = new MatterStore(opts.redis, opts.keyPrefix, windowDays)
+    this.#windowMs = windowDays * DAY_MS
+    this.#clock = opts.clock ?? (() => new Date())
+    this.#perToken = opts.perToken ?? 60
+    this.#beforeCommit = opts.beforeCommit
+  }
+
+  /** Links a stored appeal to its matter. Idempotent: a second call returns the first result. */
+  async link(appeal: Appeal): Promise<MatterLink> {
+    const existing = await this.get(appeal.id)
+    if (existing) return existing
+    const f = extractFeatures(appeal)
+    if (!Number.isFinite(f.at)) f.at = this.#clock().getTime()
+    const qTokens = queryTokens(f)
+    const wTokens = writeTokens(f)
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const read = await this.store.candidates(qTokens, f.at - this.#windowMs, f.at + DAY_MS, this.#perToken)
+      const choice = this.#choose(f, read.candidates.filter((c) => c.features.id !== f.id))
+      const state = choice ? await this.store.matterState(choice.matterId) : undefined
+      if (choice && !state) continue // the matter vanished meanwhile (moved / expired): read again
+      const identities = [...(state?.identities ?? []), f.citizen]
+      const citizens = countCitizens(identities)
+      const link = this.#linkOf(f, choice, citizens)
+      await this.#beforeCommit?.(f.id)
+      const res = await this.store.commit({
+        features: f,
+        link,
+        matterId: choice?.matterId,
+        matterVersion: state?.version ?? '',
+        identities,
+        citizens,
+        read,
+        writeTokens: wTokens,
+        cutoffMs: f.at - this.#windowMs,
+      })
+      if (!res) continue
+      if (!res.created) return (await this.get(f.id))!
+      const concentrated = citizens >= 3
+      return { ...link, matterId: res.matterId, becameConcentrated: res.became, flags: { ...link.flags, concentrated } }
+    }
+    throw new MT_ERR_CONTENDED()
+  }
+
+  /** Picks the matter with the best-matching member; more matching members break near-ties. */
+  #choose(f: AppealFeatures, candidates: StoredAppeal[]): Choice | undefined {
+    const byMatter = new Map<string, { c: StoredAppeal; s: PairScore }[]>()
+    for (const c of candidates) {
+      if (c.features.at > f.at + DAY_MS) continue
+      const s = scorePair(f, c.features)
+      const list = byMatter.get(c.matterId) ?? []
+      list.push({ c, s })
+      byMatter.set(c.matterId, list)
+    }
+    let best: Choice | undefined
+    let bestValue = -1
+    for (const [matterId, scored] of byMatter) {
+      const same = scored.filter((x) => x.s.same)
+      if (same.length === 0) continue
+      same.sort((a, b) => b.s.score - a.s.score)
+      const value = same[0]!.s.score + 0.02 * Math.min(5, same.length)
+      if (value > bestValue) {
+        bestValue = value
+        best = { matterId, best: same[0]!.s, scored: scored.sort((a, b) => b.s.score - a.s.score) }
+      }
+    }
+    return best
+  }
+
+  #linkOf(f: AppealFeatures, choice: Choice | undefined, citizens: number): Omit<MatterLink, 'matterId' | 'becameConcentrated'> {
+    const related: RelatedAppeal[] = (choice?.scored ?? []).slice(0, RELATED_MAX).map(({ c, s }) => ({
+      appealId: c.features.id,
+      appealNumber: c.features.number,
+      score: s.score,
+      reasons: s.reasons,
+    }))
+    const earlier = (choice?.scored ?? [])
+      .filter(({ c }) => c.features.at <= f.at && sameCitizen(f.citizen, c.features.citizen))
+      .sort((a, b) => a.c.features.at - b.c.features.at)
+    return {
+      appealId: f.id,
+      score: choice?.best.score ?? 0,
+      reasons: choice?.best.reasons ?? [],
+      related,
+      flags: { repeat: earlier.length > 0, repeatOf: earlier.map(({ c }) => c.features.number), concentrated: citizens >= 3 },
+      citizens,
+      linkedAt: this.#clock().toISOString(),
+    }
+  }
+
+  /** The link of an appeal as it stands now (after agent decisions), or undefined if never linked. */
+  async get(appealId: string): Promise<MatterLink | undefined> {
+    const rec = await this.store.linkRecord(appealId)
+    if (!rec) return undefined
+    const state = await this.store.matterState(rec.matterId)
+    return {
+      ...rec.link,
+      matterId: rec.matterId,
+      becameConcentrated: false,
+      citizens: state?.citizens ?? rec.link.citizens,
+      flags: { ...rec.link.flags, concentrated: state?.concentrated ?? rec.link.flags.concentrated },
+    }
+  }
+
+  async matter(matterId: string): Promise<MatterView> {
+    const state = await this.store.matterState(matterId)
+    if (!state) throw new MT_ERR_MATTER_NOT_FOUND(matterId)
+    const ids = await this.store.memberIds(matterId)
+    const members = await this.store.appeals(ids)
+    const links = await Promise.all(ids.map((id) => this.store.linkRecord(id)))
+    return {
+      matterId,
+      members: members.map((m, i) => ({
+        appealId: m.features.id,
+        appealNumber: m.features.number,
+        receivedAt: new Date(m.features.at).toISOString(),
+        score: links[i]?.link.score ?? 0,
+        reasons: links[i]?.link.reasons ?? [],
+        ...(m.decision ? { decision: m.decision } : {}),
+      })),
+      citizens: state.citizens,
+      concentrated: state.concentrated,
+      ...(state.first ? { firstAt: new Date(state.first).toISOString() } : {}),
+      ...(state.last ? { lastAt: new Date(state.last).toISOString() } : {}),
+    }
+  }
+
+  /** Agent confirms the suggested matter. */
+  async confirm(appealId: string, by: string): Promise<void> {
+    const ok = await this.store.decide(appealId, { kind: 'confirmed', by, at: this.#clock().toISOString() })
+    if (!ok) throw new MT_ERR_APPEAL_NOT_LINKED(appealId)
+  }
+
+  /** Agent splits the appeal off into a matter of its own; it is never suggested with those members again. */
+  async detach(appealId: string, by: string): Promise<MatterLink> {
+    return this.#move(appealId, undefined, by)
+  }
+
+  /** Agent moves the appeal into another matter. */
+  async attach(appealId: string, matterId: string, by: string): Promise<MatterLink> {
+    return this.#move(appealId, matterId, by)
+  }
+
+  async #move(appealId: string, to: string | undefined, by: string): Promise<MatterLink> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const rec = await this.store.linkRecord(appealId)
+      if (!rec) throw new MT_ERR_APPEAL_NOT_LINKED(appealId)
+      const from = rec.matterId
+      if (to === from) return (await this.get(appealId))!
+      const fromState = await this.store.matterState(from)
+      const toState = to ? await this.store.matterState(to) : undefined
+      if (to && !toState) throw new MT_ERR_MATTER_NOT_FOUND(to)
+      if (!fromState) continue
+      const fromIds = (await this.store.memberIds(from)).filter((id) => id !== appealId)
+      const toIds = to ? await this.store.memberIds(to) : []
+      const [fromMembers, toMembers, self] = await Promise.all([
+        this.store.appeals(fromIds),
+        this.store.appeals(toIds),
+        this.store.appeals([appealId]),
+      ])
+      if (!self[0]) throw new MT_ERR_APPEAL_NOT_LINKED(appealId)
+      const fromIdentities = fromMembers.map((m) => m.features.citizen)
+      const toIdentities = [...toMembers.map((m) => m.features.citizen), self[0].features.citizen]
+      const decision: Decision = { kind: to ? 'attached' : 'detached', by, at: this.#clock().toISOString(), from, ...(to ? { to } : {}) }
+      const res = await this.store.move({
+        appealId,
+        from,
+        fromState,
+        fromIdentities,
+        fromCitizens: countCitizens(fromIdentities),
+        to,
+        toState: toState as MatterState | undefined,
+        toIdentities,
+        toCitizens: countCitizens(toIdentities),
+        decision,
+        never: to ? 'remove' : 'add',
+        pairedWith: to ? toIds : fromIds,
+      })
+      if (res === 'retry') continue
+      if (res === 'unknown') throw new MT_ERR_APPEAL_NOT_LINKED(appealId)
+      return (await this.get(appealId))!
+    }
+    throw new MT_ERR_CONTENDED()
+  }
+
+  /**
+   * Other matters an agent might attach this appeal to, best first — never those of appeals an
+   * agent detached it from.
+   */
+  async suggest(appealId: string, limit = 5): Promise<RelatedAppeal[]> {
+    const [self] = await this.store.appeals([appealId])
+    if (!self) throw new MT_ERR_APPEAL_NOT_LINKED(appealId)
+    const f = self.features
+    const never = await this.store.never(appealId)
+    const read = await this.store.candidates(queryTokens(f), f.at - this.#windowMs, f.at + this.#windowMs, this.#perToken)
+    return read.candidates
+      .filter((c) => c.features.id !== appealId && c.matterId !== self.matterId && !never.has(c.features.id))
+      .map((c) => ({ c, s: scorePair(f, c.features) }))
+      .filter((x) => x.s.score > 0.3)
+      .sort((a, b) => b.s.score - a.s.score)
+      .slice(0, limit)
+      .map(({ c, s }) => ({ appealId: c.features.id, appealNumber: c.features.number, score: s.score, reasons: s.reasons }))
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * Toneless pinyin: ASR and hurried typing swap characters that sound alike (反应/反映, 暖器/暖气,
+ * 锦秀/锦绣, 红流/红柳, 拉基/垃圾). Comparing by sound makes those the same.
+ */
+import { pinyin } from 'pinyin-pro'
+
+/** One syllable per Han character; other characters (digits, letters) stay as they are. */
+export function syllables(text: string): string[] {
+  if (!text) return []
+  return pinyin(text, { toneType: 'none', type: 'array', v: true }).map((s) => s.toLowerCase())
+}
+
+/** A place or keyword as its sound: 锦秀华庭 and 锦绣华庭 both give 'jinxiuhuating'. */
+export function soundKey(text: string): string {
+  return syllables(text).join('')
+}
+
+/** Syllable string with separators, for searching keywords by sound: ' jin xiu hua ting '. */
+export function soundLine(text: string): string {
+  return ` ${syllables(text).join(' ')} `
+}
