@@ -32,7 +32,12 @@ export interface MatterLinkerOptions {
 }
 
 const DAY_MS = 86_400_000
-const MAX_ATTEMPTS = 10
+/** Optimistic attempts before giving up; each round at least one contender commits, so a burst
+ * of N concurrent links on one matter needs at most N rounds. */
+const MAX_ATTEMPTS = 50
+/** Jittered backoff between attempts spreads a burst of contenders (ms, grows with attempts). */
+const backoff = (attempt: number) =>
+  attempt === 0 ? Promise.resolve() : new Promise<void>((r) => setTimeout(r, Math.random() * Math.min(20, 2 * attempt)))
 const RELATED_MAX = 10
 
 interface Choice {
@@ -66,6 +71,7 @@ export class MatterLinker {
     const qTokens = queryTokens(f)
     const wTokens = writeTokens(f)
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      await backoff(attempt)
       const read = await this.store.candidates(qTokens, f.at - this.#windowMs, f.at + DAY_MS, this.#perToken)
       const choice = this.#choose(f, read.candidates.filter((c) => c.features.id !== f.id))
       const state = choice ? await this.store.matterState(choice.matterId) : undefined
@@ -194,6 +200,7 @@ export class MatterLinker {
 
   async #move(appealId: string, to: string | undefined, by: string): Promise<MatterLink> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      await backoff(attempt)
       const rec = await this.store.linkRecord(appealId)
       if (!rec) throw new MT_ERR_APPEAL_NOT_LINKED(appealId)
       const from = rec.matterId
