@@ -10,6 +10,7 @@ import type { AppealFeatures } from './types.ts'
 
 /** Texts longer than this are cut: the request is at the start, and scoring stays cheap. */
 const MAX_CHARS = 600
+const MAX_SOUND = 200
 
 export function extractFeatures(appeal: Appeal): AppealFeatures {
   const content = normalizeText(String(appeal.content ?? '').slice(0, MAX_CHARS * 2)).slice(0, MAX_CHARS)
@@ -17,7 +18,8 @@ export function extractFeatures(appeal: Appeal): AppealFeatures {
   const addrPlaces = extractPlaces(address)
   const places = mergePlaces(addrPlaces, extractPlaces(content))
   const text = compact(content)
-  const topics = detectTopics(text)
+  const syl = syllables(text)
+  const topics = detectTopics(text, syl)
   const home =
     places.compounds.length && places.buildings.length
       ? `${places.compounds[0]}:${places.buildings.join('.')}:${places.units.join('.')}`
@@ -39,7 +41,8 @@ export function extractFeatures(appeal: Appeal): AppealFeatures {
     addrPlaces,
     ...(pinned ? { lat: lat as number, lng: lng as number } : {}),
     topics,
-    sound: syllables(text).join(' '),
+    // The request is at the start; a long letter's tail adds storage and scoring time, little signal.
+    sound: syl.slice(0, MAX_SOUND).join(' '),
     generic,
   }
 }

@@ -25,7 +25,7 @@ export interface MatterLinkerOptions {
   /** Appeals older than this are not matched any more (default 30). */
   windowDays?: number
   clock?: () => Date
-  /** Candidates read per index token, newest first (default 60). */
+  /** Candidates read per index token, newest first (default 40). */
   perToken?: number
   /** Test seam: runs after the link is computed and before it is written (crash injection). */
   beforeCommit?: (appealId: string) => Promise<void> | void
@@ -58,22 +58,24 @@ export class MatterLinker {
     this.store = new MatterStore(opts.redis, opts.keyPrefix, windowDays)
     this.#windowMs = windowDays * DAY_MS
     this.#clock = opts.clock ?? (() => new Date())
-    this.#perToken = opts.perToken ?? 60
+    this.#perToken = opts.perToken ?? 40
     this.#beforeCommit = opts.beforeCommit
   }
 
   /** Links a stored appeal to its matter. Idempotent: a second call returns the first result. */
   async link(appeal: Appeal): Promise<MatterLink> {
-    const existing = await this.get(appeal.id)
-    if (existing) return existing
     const f = extractFeatures(appeal)
     if (!Number.isFinite(f.at)) f.at = this.#clock().getTime()
     const qTokens = queryTokens(f)
     const wTokens = writeTokens(f)
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       await backoff(attempt)
-      const read = await this.store.candidates(qTokens, f.at - this.#windowMs, f.at + DAY_MS, this.#perToken)
-      const choice = this.#choose(f, read.candidates.filter((c) => c.features.id !== f.id))
+      const read = await this.store.candidates(qTokens, f.at - this.#windowMs, f.at + DAY_MS, this.#perToken, f.id)
+      if (read.selfLinked) {
+        const existing = await this.get(f.id)
+        if (existing) return existing
+      }
+      const choice = this.#choose(f, read.candidates)
       const state = choice ? await this.store.matterState(choice.matterId) : undefined
       if (choice && !state) continue // the matter vanished meanwhile (moved / expired): read again
       const identities = [...(state?.identities ?? []), f.citizen]

@@ -9,6 +9,9 @@ import { bucketOf, matterKeys, type MatterKeys } from './matter-keys.ts'
 import { DECIDE, LINK, MOVE } from './matter-scripts.ts'
 import type { AppealFeatures, Decision, MatterLink } from './types.ts'
 
+/** Parsed features kept in-process (about 1 KB each). */
+const FEATURE_CACHE_SIZE = 20_000
+
 interface ScriptRedis extends Redis {
   matterLink(...args: (string | number)[]): Promise<[number, string, number]>
   matterMove(...args: (string | number)[]): Promise<[number, string]>
@@ -53,6 +56,7 @@ export class MatterStore {
   readonly keys: MatterKeys
   readonly #redis: ScriptRedis
   readonly #ttlMs: number
+  readonly #cache = new Map<string, AppealFeatures>()
 
   constructor(redis: Redis, keyPrefix: string, windowDays: number) {
     if (!('matterLink' in redis)) {
@@ -68,31 +72,57 @@ export class MatterStore {
   }
 
   /** Appeals sharing a token, newest first, received at or after `sinceMs` (at most `perToken` each). */
-  async candidates(tokens: string[], sinceMs: number, untilMs: number, perToken: number): Promise<CandidateRead> {
+  async candidates(tokens: string[], sinceMs: number, untilMs: number, perToken: number, selfId?: string): Promise<CandidateRead & { selfLinked: boolean }> {
     const buckets = [...new Set(tokens.map(bucketOf))]
     const pipe = this.#redis.pipeline()
+    // Whether the appeal is linked already rides along (saves a round trip on the hot path).
+    pipe.hexists(this.keys.appeal(selfId ?? ''), 'm')
     pipe.hmget(this.keys.versions, ...buckets.map(String))
     for (const t of tokens) pipe.zrevrangebyscore(this.keys.index(t), untilMs, sinceMs, 'LIMIT', 0, perToken)
     const res = (await pipe.exec()) ?? []
-    const versions = ((res[0]?.[1] as (string | null)[]) ?? []).map((v) => v ?? '0')
+    const selfLinked = selfId !== undefined && res[0]?.[1] === 1
+    const versions = ((res[1]?.[1] as (string | null)[]) ?? []).map((v) => v ?? '0')
     const ids = new Set<string>()
-    for (let i = 1; i < res.length; i++) for (const id of (res[i]?.[1] as string[]) ?? []) ids.add(id)
-    const candidates = await this.appeals([...ids])
-    return { buckets, versions, candidates }
+    for (let i = 2; i < res.length; i++) for (const id of (res[i]?.[1] as string[]) ?? []) ids.add(id)
+    if (selfId) ids.delete(selfId)
+    const candidates = selfLinked ? [] : await this.appeals([...ids])
+    return { buckets, versions, candidates, selfLinked }
   }
 
+  /**
+   * Stored appeals with their current matter. Features never change once written, so parsed ones
+   * are cached in-process (bounded): a busy place's candidates are read again and again.
+   */
   async appeals(ids: string[]): Promise<StoredAppeal[]> {
     if (ids.length === 0) return []
     const pipe = this.#redis.pipeline()
-    for (const id of ids) pipe.hmget(this.keys.appeal(id), 'm', 'f', 'd')
+    for (const id of ids) {
+      if (this.#cache.has(id)) pipe.hmget(this.keys.appeal(id), 'm', 'd')
+      else pipe.hmget(this.keys.appeal(id), 'm', 'd', 'f')
+    }
     const res = (await pipe.exec()) ?? []
     const out: StoredAppeal[] = []
-    for (const [, v] of res) {
-      const [m, f, d] = (v as (string | null)[]) ?? []
-      if (!m || !f) continue
-      out.push({ matterId: m, features: JSON.parse(f) as AppealFeatures, ...(d ? { decision: JSON.parse(d) as Decision } : {}) })
-    }
+    res.forEach(([, v], i) => {
+      const [m, d, f] = (v as (string | null)[]) ?? []
+      if (!m) return
+      const id = ids[i]!
+      let features = this.#cache.get(id)
+      if (!features) {
+        if (!f) return
+        features = JSON.parse(f) as AppealFeatures
+        this.#remember(id, features)
+      }
+      out.push({ matterId: m, features, ...(d ? { decision: JSON.parse(d) as Decision } : {}) })
+    })
     return out
+  }
+
+  #remember(id: string, f: AppealFeatures): void {
+    if (this.#cache.size >= FEATURE_CACHE_SIZE) {
+      const oldest = this.#cache.keys().next().value
+      if (oldest !== undefined) this.#cache.delete(oldest)
+    }
+    this.#cache.set(id, f)
   }
 
   async matterState(matterId: string): Promise<MatterState | undefined> {

@@ -133,7 +133,9 @@ export function scorePair(a: AppealFeatures, b: AppealFeatures): PairScore {
   const citizen = sameCitizen(a.citizen, b.citizen)
   const place = placeMatch(a, b)
   const topic = topicMatch(a.topics, b.topics)
-  const text = dice(bigramsOf(a), bigramsOf(b))
+  // Text similarity is the costly part: skip it when a conflict already decides the pair.
+  const decided = place.hardConflict || topic === 0
+  const text = decided ? 0 : dice(bigramsOf(a), bigramsOf(b))
   const reasons: ReasonCode[] = []
   if (citizen) reasons.push('same-citizen')
   reasons.push(...place.reasons)

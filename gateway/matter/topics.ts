@@ -118,11 +118,16 @@ function positionOf(word: { chars: string; sound: string }, text: string, sounds
  * Topics of a normalised compact text, in order of first mention. Text before "另外一个事"
  * ("前几天反映过暖气，今天是另外一个事") is context, not the request (rule 5).
  */
-export function detectTopics(compactText: string): string[] {
+export function detectTopics(compactText: string, textSyllables?: string[]): string[] {
   let text = compactText
+  let syl = textSyllables && textSyllables.length === compactText.length ? textSyllables : undefined
   const other = /(?:另外一个事|另外一件事|另一个事|另一件事|另外的事|别的事|另一个问题|另外一个问题)/u.exec(text)
-  if (other) text = text.slice(other.index + other[0].length)
-  const sounds = soundLine(text)
+  if (other) {
+    const cut = other.index + other[0].length
+    text = text.slice(cut)
+    syl = syl?.slice(cut)
+  }
+  const sounds = syl ? ` ${syl.join(' ')} ` : soundLine(text)
   const hits: { code: string; pos: number }[] = []
   for (const c of COMPILED) {
     let best = -1
