@@ -2,7 +2,7 @@ import t from 'tap'
 import { Redis } from 'ioredis'
 import { readDataset, readPersons } from '../../gateway/matter/eval/dataset.ts'
 import { runEval } from '../../gateway/matter/eval/run-eval.ts'
-import { REDIS_URL } from './helpers.ts'
+import { REDIS_URL } from './fixtures/linker-setup.ts'
 
 // A guard against regressions, not a target: the dev set scores F1 0.95 and 12/12 big matters.
 const F1_FLOOR = 0.88

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { Redis } from 'ioredis'
-import { appeal, REDIS_URL, setup } from './helpers.ts'
+import { appeal, REDIS_URL, setup } from './fixtures/linker-setup.ts'
 
 t.test('agent decisions', async (t) => {
   const ctx = await setup()

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { appeal, setup } from './helpers.ts'
+import { appeal, setup } from './fixtures/linker-setup.ts'
 
 t.test('重复诉求 and 集中诉求', async (t) => {
   const ctx = await setup()

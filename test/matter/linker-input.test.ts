@@ -1,5 +1,5 @@
 import t from 'tap'
-import { appeal, setup } from './helpers.ts'
+import { appeal, setup } from './fixtures/linker-setup.ts'
 
 t.test('bad and odd input still links, and never throws', async (t) => {
   const ctx = await setup()
