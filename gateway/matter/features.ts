@@ -12,6 +12,9 @@ import type { AppealFeatures } from './types.ts'
 const MAX_CHARS = 600
 const MAX_SOUND = 200
 
+/** Words that put a problem on the whole compound / area, not on one building. */
+const AREA_WIDE = /全小区|整个小区|整个村|全村|好几栋|好几个楼|各楼|一片|周边小区|整片|附近小区|几个小区|好几个小区/u
+
 export function extractFeatures(appeal: Appeal): AppealFeatures {
   const content = normalizeText(String(appeal.content ?? '').slice(0, MAX_CHARS * 2)).slice(0, MAX_CHARS)
   const address = normalizeText(appeal.location?.address ?? '')
@@ -19,7 +22,7 @@ export function extractFeatures(appeal: Appeal): AppealFeatures {
   const places = mergePlaces(addrPlaces, extractPlaces(content))
   const text = compact(content)
   const syl = syllables(text)
-  const topics = detectTopics(text, syl)
+  const topics = detectTopics(text, syl, appeal.category === '表扬')
   const home =
     places.compounds.length && places.buildings.length
       ? `${places.compounds[0]}:${places.buildings.join('.')}:${places.units.join('.')}`
@@ -43,6 +46,7 @@ export function extractFeatures(appeal: Appeal): AppealFeatures {
     topics,
     // The request is at the start; a long letter's tail adds storage and scoring time, little signal.
     sound: syl.slice(0, MAX_SOUND).join(' '),
+    areaWide: AREA_WIDE.test(text),
     generic,
   }
 }

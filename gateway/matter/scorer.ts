@@ -46,6 +46,11 @@ interface PlaceMatch {
   softConflict: boolean
 }
 
+function scopeOf(f: AppealFeatures): 'building' | 'unit' | undefined {
+  if (f.topics.length === 0) return undefined
+  return TOPIC_BY_CODE.get(f.topics[0]!)?.scope
+}
+
 function placeMatch(a: AppealFeatures, b: AppealFeatures): PlaceMatch {
   const pa: Places = a.places
   const pb: Places = b.places
@@ -76,13 +81,21 @@ function placeMatch(a: AppealFeatures, b: AppealFeatures): PlaceMatch {
   if (shared(pa.roads, pb.roads)) bump(0.6, 'same-road')
   if (value < 0.4 && shared(pa.stems, pb.stems)) bump(0.4, 'related-place')
 
+  // Building numbers separate building-level problems only; area problems, whole-compound reports
+  // and appeals whose problem is unknown (be careful: treat as building-level) keep them.
+  const areaWide = a.areaWide || b.areaWide
+  const sa = scopeOf(a)
+  const sb = scopeOf(b)
+  const buildingScoped = !areaWide && (sa !== undefined || sb !== undefined || a.topics.length === 0 || b.topics.length === 0)
+  const unitScoped = !areaWide && (sa === 'unit' || sb === 'unit')
   const hardConflict =
     bothAndDisjoint(a.addrPlaces.districts, b.addrPlaces.districts) ||
     bothAndDisjoint(pa.districts, pb.districts) ||
     (distance !== undefined && distance > SCORING.farMeters) ||
     bothAndDisjoint(pa.routes, pb.routes) ||
     bothAndDisjoint(pa.plates, pb.plates) ||
-    bothAndDisjoint(pa.buildings, pb.buildings) ||
+    (buildingScoped && bothAndDisjoint(pa.buildings, pb.buildings)) ||
+    (unitScoped && shared(pa.buildings, pb.buildings) && bothAndDisjoint(pa.units, pb.units)) ||
     bothAndDisjoint(pa.intersections, pb.intersections) ||
     (bothAndDisjoint(pa.shopKinds, pb.shopKinds) && !shared(pa.entities, pb.entities))
   // Two different compounds (or roads) with nothing else in common: probably two places.
@@ -101,6 +114,8 @@ function topicMatch(a: string[], b: string[]): number | undefined {
   const pa = a[0]!
   const pb = b[0]!
   if (pa === pb) return 1
+  // A praise is its own matter whatever problem it mentions (rule 8).
+  if (pa === 'praise' || pb === 'praise') return 0
   const fa = TOPIC_BY_CODE.get(pa)?.family
   const fb = TOPIC_BY_CODE.get(pb)?.family
   if (fa && fa === fb) return 0.75
@@ -153,8 +168,9 @@ export function scorePair(a: AppealFeatures, b: AppealFeatures): PairScore {
   const stale = acute !== undefined && gapDays > acute
   let same = false
   if (!place.hardConflict && !stale && topic !== 0) {
+    const otherHome = bothAndDisjoint(a.addrPlaces.compounds, b.addrPlaces.compounds) && place.value < 0.85
     if (citizen) {
-      same = (topic !== undefined && topic >= 0.75) || (topic === undefined && text >= 0.25)
+      same = !otherHome && ((topic !== undefined && topic >= 0.75) || (topic === undefined && text >= 0.25))
     } else if (!a.generic && !b.generic && !(isPersonal(a.topics) && isPersonal(b.topics))) {
       const p = place.softConflict ? place.value - 0.3 : place.value
       // A compound named after its road (瑞丰小区 / 瑞丰街) is only a related place: enough for

@@ -17,25 +17,31 @@ export interface TopicDef {
   acuteDays?: number
   /** Asked by many people with no incident behind it (rule 6): never links across citizens. */
   personal?: boolean
+  /**
+   * Where the problem lives: 'building' problems (heating of one building, a leak, a gas smell)
+   * in two buildings are two matters; 'unit' adds the stairwell (one elevator per unit). Area
+   * problems (a burst main, a site's noise) name the caller's building only as their home.
+   */
+  scope?: 'building' | 'unit'
 }
 
 export const TOPICS: TopicDef[] = [
-  { code: 'heating-cold', family: 'heating', any: ['暖气', '供暖', '供热', '暖气片', '采暖', '换热站'], with: ['不热', '冰凉', '凉', '温度', '室温', '不达标', '没热', '冷', '度', '停暖', '温的'] },
-  { code: 'radiator-leak', family: 'radiator-leak', any: ['暖气片', '暖气管', '暖气'], with: ['漏水', '爆了', '爆裂', '裂了', '渗水', '接口漏'] },
+  { code: 'heating-cold', family: 'heating', any: ['暖气', '供暖', '供热', '暖气片', '采暖', '换热站'], with: ['不热', '冰凉', '凉', '温度', '室温', '不达标', '没热', '冷', '度', '停暖', '温的'], scope: 'building' },
+  { code: 'radiator-leak', family: 'radiator-leak', any: ['暖气片', '暖气管', '暖气'], with: ['漏水', '爆了', '爆裂', '裂了', '渗水', '接口漏'], scope: 'building' },
   { code: 'heating-fee', family: 'heating-fee', any: ['暖气费', '供暖费', '取暖费', '取暖补贴', '供热费'], personal: true },
   { code: 'heating-start', family: 'heating-fee', any: ['开始烧', '几号供暖', '什么时候供暖', '提前供暖'], personal: true },
   { code: 'water-main', family: 'water-main', any: ['爆管', '水管爆', '管子爆', '管道爆', '水管子爆', '冒水', '渗水', '漏水点', '管网', '水管漏'], acuteDays: 3 },
   { code: 'water-outage', family: 'water-main', any: ['停水', '没水', '没有水', '断水', '不来水', '供水中断'], acuteDays: 3 },
-  { code: 'water-pressure', family: 'water-pressure', any: ['水压', '水小', '水特别小', '二次供水', '加压泵'] },
+  { code: 'water-pressure', family: 'water-pressure', any: ['水压', '水小', '水特别小', '二次供水', '加压泵'], scope: 'building' },
   { code: 'water-quality', family: 'water-quality', any: ['水是黄', '水黄', '是黄的', '发黄', '浑浊', '水质', '一层泥'] },
-  { code: 'ceiling-leak', family: 'ceiling-leak', any: ['楼上漏', '滴水', '天花板', '顶棚漏', '渗到'], with: ['漏', '滴', '渗'] },
+  { code: 'ceiling-leak', family: 'ceiling-leak', any: ['楼上漏', '滴水', '天花板', '顶棚漏', '渗到'], with: ['漏', '滴', '渗'], scope: 'building' },
   { code: 'garage-flood', family: 'garage-flood', any: ['车库'], with: ['积水', '渗', '漏'] },
   { code: 'power-outage', family: 'power', any: ['停电', '断电', '没电', '跳闸'] },
-  { code: 'wiring-hazard', family: 'wiring', any: ['拉电线', '飞线', '私拉', '电动车充电', '充电'] },
-  { code: 'elevator-fault', family: 'elevator', any: ['电梯'], with: ['坏', '停', '困', '故障', '维修', '不能用', '等配件', '修'] },
+  { code: 'wiring-hazard', family: 'wiring', any: ['拉电线', '飞线', '私拉', '电动车充电', '充电'], scope: 'building' },
+  { code: 'elevator-fault', family: 'elevator', any: ['电梯'], with: ['坏', '停', '困', '故障', '维修', '不能用', '等配件', '修'], scope: 'unit' },
   { code: 'elevator-install', family: 'elevator-install', any: ['加装电梯'] },
   { code: 'construction-noise', family: 'construction-noise', any: ['施工', '工地', '浇筑', '打桩', '搅拌车', '泵车', '振动棒', '震动棒', '电锯'], with: ['晚', '夜', '凌晨', '噪', '吵', '睡', '扰民', '响', '声音', '十点', '点多'] },
-  { code: 'renovation-noise', family: 'renovation-noise', any: ['装修'], with: ['电钻', '噪', '吵', '周末', '打钻', '敲'] },
+  { code: 'renovation-noise', family: 'renovation-noise', any: ['装修'], with: ['电钻', '噪', '吵', '周末', '打钻', '敲'], scope: 'building' },
   { code: 'dust', family: 'dust', any: ['扬尘', '灰大', '土撒', '遗撒', '撒得', '不盖', '苫盖', '尘土', '灰尘'] },
   { code: 'odor', family: 'odor', any: ['臭味', '异味', '酸臭', '废气', '偷排', '恶臭', '发酵', '气味'] },
   { code: 'cooking-fumes', family: 'fumes', any: ['油烟'] },
@@ -50,7 +56,7 @@ export const TOPICS: TopicDef[] = [
   { code: 'pothole', family: 'pothole', any: ['坑', '塌陷', '陷下去', '坑洼', '坑槽', '塌了'] },
   { code: 'manhole', family: 'manhole', any: ['井盖'] },
   { code: 'streetlight', family: 'streetlight', any: ['路灯'] },
-  { code: 'stair-light', family: 'stair-light', any: ['楼道灯', '声控灯', '楼梯灯'] },
+  { code: 'stair-light', family: 'stair-light', any: ['楼道灯', '声控灯', '楼梯灯'], scope: 'unit' },
   { code: 'bus-route', family: 'bus-route', any: ['改线', '改道', '线路调整', '调整线路', '改线路', '站点取消', '取消', '没公交', '原线路', '绕行'] , with: ['公交', '路车', '站', '线路'] },
   { code: 'bus-schedule', family: 'bus-schedule', any: ['末班车', '班次', '发车', '首班'] },
   { code: 'bus-driver', family: 'bus-driver', any: ['司机'], with: ['公交', '路车', '开走', '急刹', '猛'] },
@@ -66,11 +72,11 @@ export const TOPICS: TopicDef[] = [
   { code: 'price-charge', family: 'charges', any: ['乱收费', '资料费', '多收', '收费', '收一块', '涨价', '收钱'] },
   { code: 'garbage', family: 'garbage', any: ['垃圾', '垃圾房', '垃圾箱', '垃圾桶'] },
   { code: 'dumping', family: 'dumping', any: ['建筑垃圾', '倾倒', '偷倒', '乱倒', '渣土'], with: ['倒', '堆'] },
-  { code: 'gas-leak', family: 'gas-leak', any: ['煤气味', '燃气味', '天然气味', '漏气', '燃气泄漏', '煤气泄漏'] },
+  { code: 'gas-leak', family: 'gas-leak', any: ['煤气味', '燃气味', '天然气味', '漏气', '燃气泄漏', '煤气泄漏'], scope: 'building' },
   { code: 'gas-bill', family: 'gas-bill', any: ['燃气费', '燃气表', '阶梯价'] },
   { code: 'door-scam', family: 'scam', any: ['骗子', '诈骗', '冒充', '上门'], with: ['骗', '冒充', '收', '换'] },
   { code: 'dogs', family: 'dogs', any: ['遛狗', '拴绳', '犬', '狗咬', '大狗'] },
-  { code: 'illegal-building', family: 'illegal-building', any: ['违建', '加盖', '违章', '私搭', '搭建', '阳光房'] },
+  { code: 'illegal-building', family: 'illegal-building', any: ['违建', '加盖', '违章', '私搭', '搭建', '阳光房'], scope: 'building' },
   { code: 'unlicensed-clinic', family: 'unlicensed-clinic', any: ['无证行医', '黑诊所', '没有挂牌', '打吊瓶'] },
   { code: 'crossing', family: 'crossing', any: ['人行横道', '信号灯', '红绿灯', '斑马线', '过马路'] },
   { code: 'traffic-jam', family: 'traffic-jam', any: ['拥堵', '堵车', '接送车辆'] },
@@ -78,6 +84,18 @@ export const TOPICS: TopicDef[] = [
   { code: 'shared-bikes', family: 'shared-bikes', any: ['共享单车'] },
   { code: 'parcel-charge', family: 'parcel', any: ['快递驿站', '取件', '驿站'] },
   { code: 'school-fee', family: 'charges', any: ['资料费', '练习册'] },
+  { code: 'sewage', family: 'sewage', any: ['下水道', '污水', '化粪池', '返水', '堵塞', '管道堵', '冒污水', '排水'], with: ['堵', '冒', '溢', '返', '臭', '漫'] },
+  { code: 'road-flooding', family: 'road-flooding', any: ['积水'], with: ['下雨', '雨后', '路面', '路口', '桥下', '涵洞'] },
+  { code: 'venue-noise', family: 'venue-noise', any: ['酒吧', 'ktv', '歌厅', '夜店', '烧烤摊', '音乐声'], with: ['吵', '噪', '睡', '响', '晚', '夜'] },
+  { code: 'trees', family: 'trees', any: ['树木', '大树', '树枝', '修剪', '砍树', '倒伏', '树倒'] },
+  { code: 'greenbelt', family: 'greenbelt', any: ['绿地', '绿化带', '毁绿', '种菜'] },
+  { code: 'falling-objects', family: 'falling-objects', any: ['高空抛物', '外墙脱落', '瓷砖脱落', '掉下来'] },
+  { code: 'clutter', family: 'clutter', any: ['楼道堆', '堆放杂物', '堆物', '电动车进楼', '飞线充电'] },
+  { code: 'gas-outage', family: 'gas-outage', any: ['停气', '没有气', '燃气停', '天然气停'] },
+  { code: 'traffic-signal', family: 'crossing', any: ['信号灯坏', '红绿灯坏', '红绿灯不亮', '信号灯不亮'] },
+  { code: 'pets', family: 'dogs', any: ['养狗', '狗叫', '犬吠', '宠物'] },
+  { code: 'animals', family: 'animals', any: ['养鸡', '养鸽', '养殖', '老鼠', '蟑螂'] },
+  { code: 'property-service', family: 'property-service', any: ['物业不作为', '物业不管', '更换物业', '物业服务'] },
   { code: 'praise', family: 'praise', any: ['表扬', '感谢', '锦旗'] },
   { code: 'hukou', family: 'hukou', any: ['户口', '落户', '迁入', '准迁'], personal: true },
   { code: 'residence-permit', family: 'residence-permit', any: ['居住证'], personal: true },
@@ -118,7 +136,7 @@ function positionOf(word: { chars: string; sound: string }, text: string, sounds
  * Topics of a normalised compact text, in order of first mention. Text before "另外一个事"
  * ("前几天反映过暖气，今天是另外一个事") is context, not the request (rule 5).
  */
-export function detectTopics(compactText: string, textSyllables?: string[]): string[] {
+export function detectTopics(compactText: string, textSyllables?: string[], praise = false): string[] {
   let text = compactText
   let syl = textSyllables && textSyllables.length === compactText.length ? textSyllables : undefined
   const other = /(?:另外一个事|另外一件事|另一个事|另一件事|另外的事|别的事|另一个问题|另外一个问题)/u.exec(text)
@@ -140,5 +158,8 @@ export function detectTopics(compactText: string, textSyllables?: string[]): str
     hits.push({ code: c.def.code, pos: best })
   }
   hits.sort((a, b) => a.pos - b.pos)
-  return hits.map((h) => h.code)
+  const codes = hits.map((h) => h.code)
+  // A praise that mentions a problem as context is a praise of its own (rule 8).
+  if (praise || codes.includes('praise')) return ['praise', ...codes.filter((c) => c !== 'praise')]
+  return codes
 }

@@ -96,6 +96,8 @@ export interface AppealFeatures {
   topics: string[]
   /** Toneless pinyin syllables of the compact text, space-separated (similarity by sound). */
   sound: string
+  /** The text puts the problem on a whole compound or area (全小区, 整个小区, 周边小区 ...). */
+  areaWide: boolean
   /** No place, and only personal/consultation topics: never an incident shared by citizens. */
   generic: boolean
 }
