@@ -44,7 +44,14 @@ interface Choice {
   matterId: string
   best: PairScore
   scored: { c: StoredAppeal; s: PairScore }[]
+  /** Other matters this appeal matches as the same problem: fold candidates. */
+  bridges: string[]
 }
+
+/** Matters larger than this are not folded automatically (an agent can still attach). */
+const FOLD_MAX_MEMBERS = 200
+/** A bridge needs the same primary problem and a score of at least this on both sides. */
+const FOLD_MIN_SCORE = 0.6
 
 export class MatterLinker {
   readonly store: MatterStore
@@ -77,8 +84,9 @@ export class MatterLinker {
       }
       const choice = this.#choose(f, read.candidates)
       const state = choice ? await this.store.matterState(choice.matterId) : undefined
-      if (choice && !state) continue // the matter vanished meanwhile (moved / expired): read again
-      const identities = [...(state?.identities ?? []), f.citizen]
+      if (choice && (!state || state.into)) continue // moved, folded or expired meanwhile: read again
+      const fold = choice && state ? await this.#foldable(choice) : []
+      const identities = [...(state?.identities ?? []), ...fold.flatMap((x) => x.state.identities), f.citizen]
       const citizens = countCitizens(identities)
       const link = this.#linkOf(f, choice, citizens)
       await this.#beforeCommit?.(f.id)
@@ -92,6 +100,7 @@ export class MatterLinker {
         read,
         writeTokens: wTokens,
         cutoffMs: f.at - this.#windowMs,
+        fold: fold.map((x) => ({ matterId: x.matterId, version: x.state.version })),
       })
       if (!res) continue
       if (!res.created) return (await this.get(f.id))!
@@ -99,6 +108,35 @@ export class MatterLinker {
       return { ...link, matterId: res.matterId, becameConcentrated: res.became, flags: { ...link.flags, concentrated } }
     }
     throw new MT_ERR_CONTENDED()
+  }
+
+  /**
+   * Matters the new appeal bridges to its own: it is the same problem as members of both (an
+   * early report with only a pin, then one that names the place and carries a pin too). They are
+   * folded only when no member of one conflicts with a member of the other (another building,
+   * problem, intersection ...) and no agent ever detached one from the other.
+   */
+  async #foldable(choice: Choice): Promise<{ matterId: string; state: MatterState }[]> {
+    if (choice.bridges.length === 0) return []
+    const ownIds = await this.store.memberIds(choice.matterId)
+    if (ownIds.length > FOLD_MAX_MEMBERS) return []
+    const own = await this.store.appeals(ownIds)
+    const out: { matterId: string; state: MatterState }[] = []
+    for (const other of choice.bridges) {
+      const state = await this.store.matterState(other)
+      if (!state || state.into) continue
+      const ids = await this.store.memberIds(other)
+      if (ids.length === 0 || ids.length > FOLD_MAX_MEMBERS) continue
+      const members = await this.store.appeals(ids)
+      const conflict = own.some((a) => members.some((b) => scorePair(a.features, b.features).conflict))
+      if (conflict) continue
+      const never = await Promise.all(ids.map((id) => this.store.never(id)))
+      if (never.some((set) => ownIds.some((id) => set.has(id)))) continue
+      out.push({ matterId: other, state })
+      own.push(...members)
+      ownIds.push(...ids)
+    }
+    return out
   }
 
   /** Picks the matter with the best-matching member; more matching members break near-ties. */
@@ -113,16 +151,19 @@ export class MatterLinker {
     }
     let best: Choice | undefined
     let bestValue = -1
+    const strong: string[] = []
     for (const [matterId, scored] of byMatter) {
       const same = scored.filter((x) => x.s.same)
       if (same.length === 0) continue
       same.sort((a, b) => b.s.score - a.s.score)
+      if (same.some((x) => x.s.sameProblem && x.s.score >= FOLD_MIN_SCORE)) strong.push(matterId)
       const value = same[0]!.s.score + 0.02 * Math.min(5, same.length)
       if (value > bestValue) {
         bestValue = value
-        best = { matterId, best: same[0]!.s, scored: scored.sort((a, b) => b.s.score - a.s.score) }
+        best = { matterId, best: same[0]!.s, scored: scored.sort((a, b) => b.s.score - a.s.score), bridges: [] }
       }
     }
+    if (best && strong.includes(best.matterId)) best.bridges = strong.filter((m) => m !== best!.matterId)
     return best
   }
 
@@ -161,8 +202,13 @@ export class MatterLinker {
     }
   }
 
+  /** A matter as it stands; the id of a matter folded into another one leads to that one. */
   async matter(matterId: string): Promise<MatterView> {
-    const state = await this.store.matterState(matterId)
+    let state = await this.store.matterState(matterId)
+    for (let hops = 0; state?.into && hops < 10; hops++) {
+      matterId = state.into
+      state = await this.store.matterState(matterId)
+    }
     if (!state) throw new MT_ERR_MATTER_NOT_FOUND(matterId)
     const ids = await this.store.memberIds(matterId)
     const members = await this.store.appeals(ids)
@@ -208,7 +254,11 @@ export class MatterLinker {
       const from = rec.matterId
       if (to === from) return (await this.get(appealId))!
       const fromState = await this.store.matterState(from)
-      const toState = to ? await this.store.matterState(to) : undefined
+      let toState = to ? await this.store.matterState(to) : undefined
+      for (let hops = 0; toState?.into && hops < 10; hops++) {
+        to = toState.into
+        toState = await this.store.matterState(to)
+      }
       if (to && !toState) throw new MT_ERR_MATTER_NOT_FOUND(to)
       if (!fromState) continue
       const fromIds = (await this.store.memberIds(from)).filter((id) => id !== appealId)

@@ -9,17 +9,18 @@
  * KEYS: 1 appeal hash, 2 version hash, 3 matter seq, 4.. index keys to add the appeal to.
  * ARGV: 1 appeal id, 2 at ms, 3 number, 4 features JSON, 5 link JSON, 6 matter id ('' = new),
  *       7 expected matter version, 8 members' identities JSON, 9 distinct citizens, 10 ttl ms,
- *       11 index cutoff ms, 12 matter key prefix, 13 members key prefix, 14 #read buckets,
- *       then read buckets, their expected versions, then #write buckets and write buckets.
+ *       11 index cutoff ms, 12 matter key prefix, 13 members key prefix, 14 appeal key prefix,
+ *       15 #read buckets, then read buckets, their expected versions, then #write buckets and
+ *       write buckets, then #matters to fold in and (matter id, expected version) pairs.
  * Returns {status, matterId, became}: status 1 linked, 0 already linked, -1 retry (stale read).
  */
 export const LINK = `
 local existing = redis.call('HGET', KEYS[1], 'm')
 if existing then return {0, existing, 0} end
-local nRead = tonumber(ARGV[14])
+local nRead = tonumber(ARGV[15])
 for i = 1, nRead do
-  local v = redis.call('HGET', KEYS[2], ARGV[14 + i]) or '0'
-  if v ~= ARGV[14 + nRead + i] then return {-1, '', 0} end
+  local v = redis.call('HGET', KEYS[2], ARGV[15 + i]) or '0'
+  if v ~= ARGV[15 + nRead + i] then return {-1, '', 0} end
 end
 local mid = ARGV[6]
 local mkey
@@ -32,8 +33,32 @@ else
   local v = redis.call('HGET', mkey, 'v')
   if v ~= ARGV[7] then return {-1, '', 0} end
 end
+local wStart = 15 + 2 * nRead + 1
+local mStart = wStart + tonumber(ARGV[wStart]) + 1
+local nMerge = tonumber(ARGV[mStart] or '0')
+local mergedConc = false
+for i = 1, nMerge do
+  local other = ARGV[mStart + 2 * i - 1]
+  if (redis.call('HGET', ARGV[12] .. other, 'v') or '') ~= ARGV[mStart + 2 * i] then return {-1, '', 0} end
+end
 local ttl = tonumber(ARGV[10])
 local at = ARGV[2]
+-- Fold the matters this appeal bridges into its matter (members follow, the old id redirects).
+for i = 1, nMerge do
+  local other = ARGV[mStart + 2 * i - 1]
+  local okey = ARGV[12] .. other
+  if redis.call('HGET', okey, 'conc') == '1' then mergedConc = true end
+  local members = redis.call('ZRANGE', ARGV[13] .. other, 0, -1, 'WITHSCORES')
+  for j = 1, #members, 2 do
+    redis.call('HSET', ARGV[14] .. members[j], 'm', mid)
+    redis.call('ZADD', ARGV[13] .. mid, members[j + 1], members[j])
+  end
+  redis.call('DEL', ARGV[13] .. other)
+  redis.call('HSET', okey, 'into', mid)
+  redis.call('HINCRBY', okey, 'v', 1)
+  local ofirst = tonumber(redis.call('HGET', okey, 'first') or at)
+  if ofirst < tonumber(redis.call('HGET', mkey, 'first') or at) then redis.call('HSET', mkey, 'first', ofirst) end
+end
 redis.call('HSET', KEYS[1], 'm', mid, 'n', ARGV[3], 'at', at, 'f', ARGV[4], 'l', ARGV[5])
 redis.call('PEXPIRE', KEYS[1], ttl)
 local mm = ARGV[13] .. mid
@@ -42,7 +67,7 @@ redis.call('PEXPIRE', mm, ttl)
 local count = tonumber(ARGV[9])
 local became = 0
 if count >= 3 and redis.call('HGET', mkey, 'conc') ~= '1' then
-  became = 1
+  if not mergedConc then became = 1 end
   redis.call('HSET', mkey, 'conc', '1')
 end
 local last = tonumber(redis.call('HGET', mkey, 'last') or '0')
@@ -55,7 +80,6 @@ for i = 4, #KEYS do
   redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', '(' .. ARGV[11])
   redis.call('PEXPIRE', KEYS[i], ttl)
 end
-local wStart = 14 + 2 * nRead + 1
 for i = wStart + 1, wStart + tonumber(ARGV[wStart]) do
   redis.call('HINCRBY', KEYS[2], ARGV[i], 1)
 end

@@ -33,6 +33,8 @@ export interface CandidateRead {
 
 export interface MatterState {
   version: string
+  /** Set when this matter was folded into another one (the id to follow). */
+  into?: string
   identities: CitizenIds[]
   citizens: number
   concentrated: boolean
@@ -50,6 +52,8 @@ export interface CommitInput {
   read: CandidateRead
   writeTokens: string[]
   cutoffMs: number
+  /** Matters this appeal shows to be the same as its own: folded into it in the same script. */
+  fold: { matterId: string; version: string }[]
 }
 
 export class MatterStore {
@@ -126,9 +130,10 @@ export class MatterStore {
   }
 
   async matterState(matterId: string): Promise<MatterState | undefined> {
-    const [v, cit, c, conc, first, last] = await this.#redis.hmget(this.keys.matter(matterId), 'v', 'cit', 'c', 'conc', 'first', 'last')
+    const [v, cit, c, conc, first, last, into] = await this.#redis.hmget(this.keys.matter(matterId), 'v', 'cit', 'c', 'conc', 'first', 'last', 'into')
     if (v == null) return undefined
     return {
+      ...(into ? { into } : {}),
       version: v,
       identities: cit ? (JSON.parse(cit) as CitizenIds[]) : [],
       citizens: Number(c ?? 0),
@@ -169,11 +174,14 @@ export class MatterStore {
       input.cutoffMs,
       this.keys.matterPrefix,
       this.keys.membersPrefix,
+      `${this.keys.base}:a:`,
       input.read.buckets.length,
       ...input.read.buckets.map(String),
       ...input.read.versions,
       writeBuckets.length,
       ...writeBuckets.map(String),
+      input.fold.length,
+      ...input.fold.flatMap((m) => [m.matterId, m.version]),
     )
     if (status === -1) return undefined
     return { created: status === 1, matterId, became: became === 1 }

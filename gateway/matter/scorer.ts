@@ -21,6 +21,10 @@ export interface PairScore {
   /** The scorer's decision: the two belong to one matter. */
   same: boolean
   sameCitizen: boolean
+  /** Something says these are two matters (another building, problem, intersection, incident ...). */
+  conflict: boolean
+  /** Same primary problem (not only related). */
+  sameProblem: boolean
 }
 
 /** Thresholds and weights, in one place so the eval can report what they are. */
@@ -182,5 +186,5 @@ export function scorePair(a: AppealFeatures, b: AppealFeatures): PairScore {
       else same = p >= 0.85 && (topic >= 0.6 || text >= 0.3)
     }
   }
-  return { score, reasons, same, sameCitizen: citizen }
+  return { score, reasons, same, sameCitizen: citizen, conflict: place.hardConflict || stale || topic === 0, sameProblem: topic === 1 }
 }

@@ -4,8 +4,9 @@ import { readDataset, readPersons } from '../../gateway/matter/eval/dataset.ts'
 import { runEval } from '../../gateway/matter/eval/run-eval.ts'
 import { REDIS_URL } from './fixtures/linker-setup.ts'
 
-// A guard against regressions, not a target: the dev set scores F1 0.95 and 12/12 big matters.
-const F1_FLOOR = 0.88
+// A guard against regressions, not a target: the dev set scores F1 1.00 and 12/12 big matters
+// (the rules were written with this set in view; unseen appeals will score lower).
+const F1_FLOOR = 0.9
 
 t.test('the linker keeps its quality on the dev set', async (t) => {
   const redis = new Redis(REDIS_URL)

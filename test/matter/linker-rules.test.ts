@@ -47,6 +47,17 @@ t.test('what counts as one matter', async (t) => {
     t.not(c.matterId, a.matterId)
   })
 
+  await t.test('a report with only a pin joins the matter once a later report names the place and pins it too', async (t) => {
+    const named = await linker.link(appeal({ content: '长江路黄河路十字路口中间有个大坑', phone: '13100000081', address: '长江路与黄河路交叉口' }))
+    const pinOnly = await linker.link(appeal({ content: '这个路口有个坑，很深，晚上看不见', channel: 'wechat-mini', openid: 'o' + 'p'.repeat(27), lat: 35.8, lng: 104.6 }))
+    t.not(pinOnly.matterId, named.matterId, 'nothing ties them yet')
+    const both = await linker.link(appeal({ content: '长江路黄河路十字往东五十米，快车道上一个坑', phone: '13100000083', address: '长江路黄河路十字往东50米', lat: 35.8004, lng: 104.6010, channel: 'app' }))
+    t.equal(both.matterId, named.matterId)
+    t.equal((await linker.get(pinOnly.appealId))?.matterId, named.matterId, 'the pin-only report was folded in')
+    t.equal((await linker.matter(pinOnly.matterId)).matterId, named.matterId, 'its old matter id leads to the new one')
+    t.equal((await linker.matter(named.matterId)).members.length, 3)
+  })
+
   await t.test('the same caller about the same problem at another home is another matter', async (t) => {
     const a = await linker.link(appeal({ content: '紫荆苑2号楼暖气不热', phone: '13100000061', address: '紫荆苑2号楼' }))
     const b = await linker.link(appeal({ content: '我母亲家丁香苑暖气也不热', phone: '13100000061', address: '丁香苑4号楼' }))
