@@ -4,6 +4,7 @@
  * A name alone never identifies anyone; one person may call from a second phone, and WeChat gives
  * one person a different openid in the mini-program and in the official account.
  */
+import { createHash } from 'node:crypto'
 import type { Appeal } from '../domain/appeal.ts'
 import { normalizePhone } from '../domain/phone.ts'
 
@@ -19,11 +20,20 @@ export function quotedPhones(normalized: string): string[] {
   return [...out]
 }
 
+/**
+ * Identity tokens carry a digest, never the phone or name itself: they end up in Redis key names
+ * and stored features, where monitoring and dumps would otherwise show them.
+ */
+function token(kind: 'p' | 'o' | 'h' | 'n', value: string): string {
+  return `${kind}:${createHash('sha256').update(`${kind}\n${value}`).digest('base64url').slice(0, 16)}`
+}
+
 export interface CitizenIds {
-  /** Identity tokens: 'p:<phone>', 'o:<openid>', 'h:<name>@<home>'. Any shared token = same citizen. */
+  /** Identity tokens ('p:', 'o:', 'h:' + digest of phone, openid, name@home). Any shared token = same citizen. */
   tokens: string[]
   /** How this citizen reached us without a phone: openid of one WeChat app only, or nothing. */
   weak: 'none' | 'wechat-mini' | 'wechat-official' | 'anonymous'
+  /** Digest of the recorded name (王女士): only ever compared for equality. */
   name?: string
 }
 
@@ -36,19 +46,19 @@ export function citizenIds(appeal: Pick<Appeal, 'citizen' | 'channel'>, quoted: 
   const tokens = new Set<string>()
   const c = appeal.citizen ?? {}
   const phone = c.phone ? normalizePhone(String(c.phone)) : ''
-  if (phone) tokens.add(`p:${phone}`)
-  for (const q of quoted) tokens.add(`p:${q}`)
+  if (phone) tokens.add(token('p', phone))
+  for (const q of quoted) tokens.add(token('p', q))
   const openid = c.openid ? String(c.openid).trim() : ''
-  if (openid) tokens.add(`o:${openid}`)
+  if (openid) tokens.add(token('o', openid))
   const name = c.name ? String(c.name).trim() : ''
-  if (name && home) tokens.add(`h:${name}@${home}`)
+  if (name && home) tokens.add(token('h', `${name}@${home}`))
   let weak: CitizenIds['weak'] = 'none'
   if (!phone && quoted.length === 0) {
     if (openid && appeal.channel === 'wechat-mini') weak = 'wechat-mini'
     else if (openid && appeal.channel === 'wechat-official') weak = 'wechat-official'
     else if (!openid) weak = 'anonymous'
   }
-  return { tokens: [...tokens], weak, ...(name ? { name } : {}) }
+  return { tokens: [...tokens], weak, ...(name ? { name: token('n', name) } : {}) }
 }
 
 export function sameCitizen(a: CitizenIds, b: CitizenIds): boolean {
