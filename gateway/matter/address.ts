@@ -36,7 +36,7 @@ const STOP_CHARS = /[我们你他她它的了在是有这那个哪都也就说�
 const STOP_STEM = /^(?:.马|..城)$/u
 
 const COMPOUND_SUFFIX =
-  '家园|佳园|嘉园|花园|华庭|名都|佳苑|雅苑|雅居|新村|小区|公寓|大厦|家属院|新城|校区|苑|府|村'
+  '家园|佳园|嘉园|花园|华庭|名都|佳苑|雅苑|雅居|新村|小区|公寓|大厦|家属院|新城|校区|苑|府|村|庄|屯|寨'
 /** Suffix classes: 家园/佳园/嘉园 are one sound; the class keeps 幸福家园 apart from 幸福小区? No: stems decide. */
 const COMPOUND_RE = new RegExp(`([${HAN.slice(0, 0)}\\p{Script=Han}]{2})(${COMPOUND_SUFFIX})`, 'gu')
 const ROAD_RE = /(\p{Script=Han}{2})(大道|大街|路|街|巷)/gu
@@ -159,8 +159,13 @@ export function extractPlaces(text: string): Places {
   }
   for (const m of text.matchAll(ENTITY_RE)) {
     const stem = m[1]!
-    if (!okStem(stem)) continue
+    // "东风路加油站": the stem is the road, already taken as one.
+    if (!okStem(stem) || /[路街道巷区村]$/u.test(stem)) continue
     out.entities.push(soundKey(stem))
+  }
+  // Stations are landmarks by themselves: 火车站, 汽车西站, 高铁站 (their exits draw touts and taxis).
+  for (const m of text.matchAll(/(火车|汽车|客运|高铁|长途汽车|地铁)([东西南北中]?)站/gu)) {
+    out.entities.push(`station:${soundKey(m[1]! + m[2]!)}`)
   }
   for (const m of text.matchAll(/(\d{1,2})中(?=新校区|新学校|新校|校区|那|的|工地|项目|\s|$)/gu)) out.entities.push(`school${m[1]}`)
   for (const m of text.matchAll(SHOP_KIND_RE)) out.shopKinds.push(kindOf(m[1]!))
