@@ -50,6 +50,8 @@ interface Choice {
 
 /** Matters larger than this are not folded automatically (an agent can still attach). */
 const FOLD_MAX_MEMBERS = 200
+/** Folding is the rare path (an early report nobody could place): a few matters per link at most. */
+const FOLD_MAX_BRIDGES = 3
 /** A bridge needs the same primary problem and a score of at least this on both sides. */
 const FOLD_MIN_SCORE = 0.6
 
@@ -163,7 +165,9 @@ export class MatterLinker {
         best = { matterId, best: same[0]!.s, scored: scored.sort((a, b) => b.s.score - a.s.score), bridges: [] }
       }
     }
-    if (best && strong.includes(best.matterId)) best.bridges = strong.filter((m) => m !== best!.matterId)
+    if (best && strong.includes(best.matterId)) {
+      best.bridges = strong.filter((m) => m !== best!.matterId).slice(0, FOLD_MAX_BRIDGES)
+    }
     return best
   }
 

@@ -10,9 +10,19 @@ export function syllables(text: string): string[] {
   return pinyin(text, { toneType: 'none', type: 'array', v: true }).map((s) => s.toLowerCase())
 }
 
+/** Place stems repeat all day long: their sound is remembered (bounded, oldest dropped). */
+const SOUND_MEMO = new Map<string, string>()
+const SOUND_MEMO_SIZE = 50_000
+
 /** A place or keyword as its sound: 锦秀华庭 and 锦绣华庭 both give 'jinxiuhuating'. */
 export function soundKey(text: string): string {
-  return syllables(text).join('')
+  let key = SOUND_MEMO.get(text)
+  if (key === undefined) {
+    key = syllables(text).join('')
+    if (SOUND_MEMO.size >= SOUND_MEMO_SIZE) SOUND_MEMO.delete(SOUND_MEMO.keys().next().value!)
+    SOUND_MEMO.set(text, key)
+  }
+  return key
 }
 
 /** Syllable string with separators, for searching keywords by sound: ' jin xiu hua ting '. */
