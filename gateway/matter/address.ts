@@ -36,7 +36,7 @@ const STOP_CHARS = /[我们你他她它的了在是有这那个哪都也就说�
 const STOP_STEM = /^(?:.马|..城)$/u
 
 const COMPOUND_SUFFIX =
-  '家园|佳园|嘉园|花园|华庭|名都|佳苑|雅苑|雅居|新村|小区|公寓|大厦|家属院|新城|校区|苑|府|村|庄|屯|寨'
+  '家园|佳园|嘉园|花园|华庭|名都|佳苑|雅苑|雅居|新村|小区|公寓|大厦|家属院|新城|校区|苑|府|城|村|庄|屯|寨'
 /** Suffix classes: 家园/佳园/嘉园 are one sound; the class keeps 幸福家园 apart from 幸福小区? No: stems decide. */
 const COMPOUND_RE = new RegExp(`([${HAN.slice(0, 0)}\\p{Script=Han}]{2})(${COMPOUND_SUFFIX})`, 'gu')
 const ROAD_RE = /(\p{Script=Han}{2})(大道|大街|路|街|巷)/gu
@@ -68,7 +68,9 @@ const SHOP_KIND_RE =
   /(生鲜|超市|商店|便利店|健身房|健身|理发店|美发|火锅店|饭店|餐馆|面馆|牛肉面|烧烤|诊所|药店|驿站|快递|加油站|菜市场|出租车|网约车|公交|饲料厂|劳务)/gu
 
 function okStem(stem: string): boolean {
-  return !STOP_CHARS.test(stem) && !(STOP_STEM.test(stem) && /^[满过上在大到穿横走条的个下沿]/u.test(stem))
+  // 和 joins two names (A和B) but also starts many (和平, 和谐): allowed in first place only.
+  const checked = stem.startsWith('和') ? stem.slice(1) : stem
+  return !STOP_CHARS.test(checked) && !(STOP_STEM.test(stem) && /^[满过上在大到穿横走条的个下沿]/u.test(stem))
 }
 
 function uniq<T>(xs: T[]): T[] {
@@ -163,10 +165,18 @@ export function extractPlaces(text: string): Places {
     if (!okStem(stem) || /[路街道巷区村]$/u.test(stem)) continue
     out.entities.push(soundKey(stem))
   }
-  // Stations are landmarks by themselves: 火车站, 汽车西站, 高铁站 (their exits draw touts and taxis).
+  // Stations are landmarks by themselves: 火车站, 汽车西站, 高铁站 (their exits draw touts and taxis),
+  // and named stops of a metro line (滨河站) whose works are a site.
   for (const m of text.matchAll(/(火车|汽车|客运|高铁|长途汽车|地铁)([东西南北中]?)站/gu)) {
     out.entities.push(`station:${soundKey(m[1]! + m[2]!)}`)
   }
+  for (const m of text.matchAll(/(\p{Script=Han}{2})站(?![台着住起])/gu)) {
+    const stem = m[1]!
+    if (okStem(stem) && !/^(?:火车|汽车|客运|高铁|地铁|加油|换热|快递|公交|车站)$/u.test(stem) && !/[东西南北中]$/u.test(stem)) {
+      out.entities.push(`station:${soundKey(stem)}`)
+    }
+  }
+  for (const m of text.matchAll(/(?:地铁|轨道交通)(\d{1,2})号线/gu)) out.routes.push(`metro${m[1]}`)
   for (const m of text.matchAll(/(\d{1,2})中(?=新校区|新学校|新校|校区|那|的|工地|项目|\s|$)/gu)) out.entities.push(`school${m[1]}`)
   for (const m of text.matchAll(SHOP_KIND_RE)) out.shopKinds.push(kindOf(m[1]!))
   const b = buildingsOf(text)

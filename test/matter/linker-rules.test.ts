@@ -33,6 +33,12 @@ t.test('what counts as one matter', async (t) => {
     t.not(b.matterId, a.matterId)
   })
 
+  await t.test('stair lights asked for while the elevator is out are their own matter', async (t) => {
+    const a = await linker.link(appeal({ content: '和谐家园2号楼电梯坏了，老人下不了楼', phone: '13100000091', address: '和谐家园2号楼' }))
+    const b = await linker.link(appeal({ content: '和谐家园2号楼这几天电梯坏了，楼道灯也不亮，能不能让物业把楼道灯修一下', phone: '13100000092', address: '和谐家园2号楼' }))
+    t.not(b.matterId, a.matterId)
+  })
+
   await t.test('a praise mentioning an outage is a praise of its own', async (t) => {
     const a = await linker.link(appeal({ content: '清水湾小区停电两天了，一直没人来修', phone: '13100000041', address: '清水湾小区' }))
     const b = await linker.link(appeal({ content: '停电期间清水湾社区网格员挨家挨户送蜡烛，特此表扬', phone: '13100000042', address: '清水湾小区' }))
