@@ -183,7 +183,8 @@ export function scorePair(a: AppealFeatures, b: AppealFeatures): PairScore {
       if (topic !== undefined && topic >= 0.75)
         same = p >= 0.6 || (p >= 0.4 && (text >= 0.2 || gapDays <= closeDays))
       else if (topic === undefined) same = p >= 0.6 && text >= 0.35
-      else same = p >= 0.85 && text >= 0.3
+      // Otherwise one side's problem is only context in the other's (rule 8), or they overlap
+      // without being the same request: apart, however close the place and wording.
     }
   }
   return { score, reasons, same, sameCitizen: citizen, conflict: place.hardConflict || stale || topic === 0, sameProblem: topic === 1 }
