@@ -36,8 +36,10 @@ const STOP_CHARS = /[我们你他她它的了在是有这那个哪都也就说�
 const STOP_STEM = /^(?:.马|..城)$/u
 
 const COMPOUND_SUFFIX =
-  '家园|佳园|嘉园|花园|华庭|名都|佳苑|雅苑|雅居|新村|小区|公寓|大厦|家属院|新城|校区|苑|府|城|村|庄|屯|寨'
+  '家园|佳园|嘉园|花园|华庭|名都|佳苑|雅苑|雅居|新村|小区|公寓|大厦|家属院|新城|校区|苑|园|府|城|村|庄|屯|寨'
 /** Suffix classes: 家园/佳园/嘉园 are one sound; the class keeps 幸福家园 apart from 幸福小区? No: stems decide. */
+/** X园 that are no homes: 幼儿园, 动物园, 公园 (公 is a stop char already), 校园, 菜园 ... */
+const NOT_COMPOUND_YUAN = /^(?:幼儿|动物|植物|游乐|产业|工业|科技|墓|陵)|[校菜果乐庭]$/u
 const COMPOUND_RE = new RegExp(`([${HAN.slice(0, 0)}\\p{Script=Han}]{2})(${COMPOUND_SUFFIX})`, 'gu')
 const ROAD_RE = /(\p{Script=Han}{2})(大道|大街|路|街|巷)/gu
 const DISTRICT_RE = /(?:^|[^\p{Script=Han}]|市|省|在|是)(\p{Script=Han}{2})(区|县)(?!\p{Script=Han}*?(?:中心|政府)$)/gu
@@ -61,7 +63,7 @@ const ENTITY_KINDS: [RegExp, string][] = [
   [/小学|中学|幼儿园|学校/u, 'school'],
 ]
 const ENTITY_RE = new RegExp(
-  `(\\p{Script=Han}{2})(饲料厂|饲料有限公司|饲料公司|有限公司|劳务|建设|项目|工地|生鲜|超市|健身房|健身|理发店|火锅店|面馆|牛肉面|烧烤店|诊所|驿站|加油站|菜市场|火车站|汽车站|换热站|小学|幼儿园|公园|医院|商场|广场(?!舞)|宾馆|酒店|ktv|网吧|洗浴|养殖场|垃圾站|中转站)`,
+  `(\\p{Script=Han}{2})(饲料厂|饲料有限公司|饲料公司|有限公司|劳务|建设|项目|工地|生鲜|超市|健身房|健身|理发店|火锅店|面馆|牛肉面|烧烤店|诊所|驿站|加油站|农贸市场|菜市场|市场|火车站|汽车站|换热站|小学|幼儿园|公园|医院|商场|广场(?!舞)|宾馆|酒店|ktv|网吧|洗浴|养殖场|垃圾站|中转站)`,
   'gu',
 )
 const SHOP_KIND_RE =
@@ -127,8 +129,8 @@ export function extractPlaces(text: string): Places {
   for (const m of text.matchAll(TOWN_RE)) if (okStem(m[1]!)) out.towns.push(soundKey(m[1]!))
   for (const m of text.matchAll(COMPOUND_RE)) {
     const stem = m[1]!
-    if (!okStem(stem)) continue
     const suffix = m[2]!
+    if (!okStem(stem) || (suffix === '园' && NOT_COMPOUND_YUAN.test(stem))) continue
     // 小区/村/苑 name places where people live; 校区/广场/府 are sites, still places.
     out.compounds.push(soundKey(stem))
     out.stems.push(soundKey(stem))

@@ -40,6 +40,8 @@ const ASR_SLIPS: [RegExp, string][] = [
   [/绕民/g, '扰民'],
   [/脱欠/g, '拖欠'],
   [/通到/g, '通道'],
+  // 坑 is also "to cheat" (被坑了, 坑人): not a pothole.
+  [/被坑|坑人|坑钱|坑了我/g, '被骗'],
 ]
 
 const CN_DIGIT: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 }

@@ -68,7 +68,7 @@ export const TOPICS: TopicDef[] = [
   { code: 'handover', family: 'handover', any: ['延期交房', '逾期交房', '推迟交房', '还没交房', '延期交付', '不交房'] },
   { code: 'prepaid-card', family: 'prepaid-card', any: ['办卡', '充值', '会员卡', '年卡', '预付'] },
   { code: 'expired-goods', family: 'food-safety', any: ['过期', '变质', '发霉', '保质期'] },
-  { code: 'short-weight', family: 'short-weight', any: ['缺斤短两', '短斤', '少秤', '斤两', '一称', '秤上', '不足量', '计量不准', '缺量', '加不满', '少加'] },
+  { code: 'short-weight', family: 'short-weight', any: ['缺斤短两', '短斤', '少秤', '斤两', '一称', '秤上', '秤有问题', '不够秤', '缺秤', '回家称', '不足量', '计量不准', '缺量', '加不满', '少加'] },
   { code: 'price-charge', family: 'charges', any: ['乱收费', '资料费', '多收', '收费', '收一块', '涨价', '收钱'] },
   { code: 'garbage', family: 'garbage', any: ['垃圾', '垃圾房', '垃圾箱', '垃圾桶'] },
   { code: 'dumping', family: 'dumping', any: ['建筑垃圾', '倾倒', '偷倒', '乱倒', '渣土'], with: ['倒', '堆'] },
