@@ -50,6 +50,8 @@ interface Choice {
 
 /** Matters larger than this are not folded automatically (an agent can still attach). */
 const FOLD_MAX_MEMBERS = 200
+/** Members whose identities a matter keeps for counting distinct citizens. */
+const IDENTITY_CAP = 60
 /** Folding is the rare path (an early report nobody could place): a few matters per link at most. */
 const FOLD_MAX_BRIDGES = 3
 /** A bridge needs the same primary problem and a score of at least this on both sides. */
@@ -88,8 +90,11 @@ export class MatterLinker {
       const state = choice ? await this.store.matterState(choice.matterId) : undefined
       if (choice && (!state || state.into)) continue // moved, folded or expired meanwhile: read again
       const fold = choice && state ? await this.#foldable(choice) : []
-      const identities = [...(state?.identities ?? []), ...fold.flatMap((x) => x.state.identities), f.citizen]
-      const citizens = countCitizens(identities)
+      const merged = [...(state?.identities ?? []), ...fold.flatMap((x) => x.state.identities)]
+      // Identities are kept for the first IDENTITY_CAP members: enough to count past the 集中诉求
+      // threshold exactly; beyond it the count only grows with what is kept (a floor, "≥ n").
+      const identities = merged.length < IDENTITY_CAP ? [...merged, f.citizen] : merged
+      const citizens = Math.max(countCitizens(identities), state?.citizens ?? 0, ...fold.map((x) => x.state.citizens))
       const link = this.#linkOf(f, choice, citizens)
       await this.#beforeCommit?.(f.id)
       const res = await this.store.commit({

@@ -184,6 +184,7 @@ export class MatterStore {
       ...input.fold.flatMap((m) => [m.matterId, m.version]),
     )
     if (status === -1) return undefined
+    if (status === 1) this.#remember(f.id, f)
     return { created: status === 1, matterId, became: became === 1 }
   }
 

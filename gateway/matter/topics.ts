@@ -120,28 +120,60 @@ export const TOPICS: TopicDef[] = [
   { code: 'old-estate-renewal', family: 'renewal', any: ['老旧小区改造', '改造'] },
 ]
 
-interface Compiled {
-  def: TopicDef
-  any: { chars: string; sound: string }[]
-  with: { chars: string; sound: string }[]
+interface Matcher {
+  /** Leftmost occurrence by characters. */
+  chars: RegExp
+  /** Leftmost occurrence by sound, words of three characters and more only (两 syllables by
+   * sound match across word borders too often: 取件 ~ 区建). */
+  sound: RegExp | undefined
 }
 
-const compile = (w: string) => ({ chars: w, sound: ` ${syllables(w).join(' ')} ` })
-const COMPILED: Compiled[] = TOPICS.map((def) => ({ def, any: def.any.map(compile), with: (def.with ?? []).map(compile) }))
+interface Compiled {
+  def: TopicDef
+  any: Matcher
+  with: Matcher | undefined
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+function matcher(words: string[]): Matcher {
+  const long = words.filter((w) => w.length >= 3)
+  return {
+    chars: new RegExp(words.map(escape).join('|'), 'u'),
+    sound: long.length ? new RegExp(long.map((w) => ` ${syllables(w).join(' ')} `).join('|')) : undefined,
+  }
+}
+
+const COMPILED: Compiled[] = TOPICS.map((def) => ({
+  def,
+  any: matcher(def.any),
+  with: def.with?.length ? matcher(def.with) : undefined,
+}))
 export const TOPIC_BY_CODE = new Map(TOPICS.map((t) => [t.code, t]))
 
-/** Where a word occurs, by characters or by sound; -1 if nowhere. Position is in characters. */
-function positionOf(word: { chars: string; sound: string }, text: string, sounds: string): number {
-  const i = text.indexOf(word.chars)
-  if (i >= 0) return i
-  // Two syllables by sound match across word borders too often (取件 ~ 区建): sound from three.
-  if (word.chars.length < 3) return -1
-  const j = sounds.indexOf(word.sound)
-  if (j < 0) return -1
-  // Count syllables before the hit: each syllable is one character of the text.
+/** Leftmost position (in characters) of any of the words, by characters or by sound; -1 if none. */
+function positionOf(m: Matcher, text: string, sounds: string, syllableAt: Int32Array): number {
+  const c = m.chars.exec(text)
+  let best = c ? c.index : -1
+  if (m.sound) {
+    const s = m.sound.exec(sounds)
+    if (s) {
+      const p = syllableAt[s.index] ?? -1
+      if (p >= 0 && (best < 0 || p < best)) best = p
+    }
+  }
+  return best
+}
+
+/** For each offset of the sound line, the index of the syllable (= character) starting after it. */
+function syllableIndex(sounds: string): Int32Array {
+  const out = new Int32Array(sounds.length + 1)
   let n = 0
-  for (let k = 0; k < j; k++) if (sounds[k] === ' ') n++
-  return Math.max(0, n - 1)
+  for (let k = 0; k < sounds.length; k++) {
+    if (sounds[k] === ' ' && k > 0) n++
+    out[k] = n
+  }
+  return out
 }
 
 /**
@@ -158,15 +190,12 @@ export function detectTopics(compactText: string, textSyllables?: string[], prai
     syl = syl?.slice(cut)
   }
   const sounds = syl ? ` ${syl.join(' ')} ` : soundLine(text)
+  const at = syllableIndex(sounds)
   const hits: { code: string; pos: number }[] = []
   for (const c of COMPILED) {
-    let best = -1
-    for (const w of c.any) {
-      const p = positionOf(w, text, sounds)
-      if (p >= 0 && (best < 0 || p < best)) best = p
-    }
+    const best = positionOf(c.any, text, sounds, at)
     if (best < 0) continue
-    if (c.with.length && !c.with.some((w) => positionOf(w, text, sounds) >= 0)) continue
+    if (c.with && positionOf(c.with, text, sounds, at) < 0) continue
     hits.push({ code: c.def.code, pos: best })
   }
   hits.sort((a, b) => a.pos - b.pos)
