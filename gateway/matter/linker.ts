@@ -271,6 +271,11 @@ export class MatterLinker {
       if (to && !toState) throw new MT_ERR_MATTER_NOT_FOUND(to)
       if (!fromState) continue
       const fromIds = (await this.store.memberIds(from)).filter((id) => id !== appealId)
+      if (!to && fromIds.length === 0) {
+        // Alone in its matter already: nothing to split off, the decision is still recorded.
+        await this.store.decide(appealId, { kind: 'detached', by, at: this.#clock().toISOString(), from })
+        return (await this.get(appealId))!
+      }
       const toIds = to ? await this.store.memberIds(to) : []
       const [fromMembers, toMembers, self] = await Promise.all([
         this.store.appeals(fromIds),
