@@ -62,7 +62,7 @@ export const TOPICS: TopicDef[] = [
   { code: 'bus-driver', family: 'bus-driver', any: ['司机'], with: ['公交', '路车', '开走', '急刹', '猛'] },
   { code: 'taxi', family: 'taxi', any: ['出租车', '打表', '拒载', '网约车'] },
   { code: 'touts', family: 'touts', any: ['拉客', '揽客', '黑车', '票贩'] },
-  { code: 'wages', family: 'wages', any: ['工资', '工钱', '欠薪', '薪水', '拖欠', '不给钱', '欠了我', '结工资', '劳务费'] },
+  { code: 'wages', family: 'wages', any: ['工资', '工钱', '欠薪', '薪水', '拖欠', '不给钱', '欠了我', '欠我们', '结工资', '劳务费', '运费'] },
   { code: 'deposit', family: 'deposit', any: ['押金'] },
   { code: 'property-deed', family: 'property-deed', any: ['不动产证', '房产证', '不动产权证', '办证', '产权证'] },
   { code: 'handover', family: 'handover', any: ['延期交房', '逾期交房', '推迟交房', '还没交房', '延期交付', '不交房'] },
