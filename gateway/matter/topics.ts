@@ -85,7 +85,7 @@ export const TOPICS: TopicDef[] = [
   { code: 'parcel-charge', family: 'parcel', any: ['快递驿站', '取件', '驿站'] },
   { code: 'school-fee', family: 'charges', any: ['资料费', '练习册'] },
   { code: 'sewage', family: 'sewage', any: ['下水道', '污水', '化粪池', '返水', '堵塞', '管道堵', '冒污水', '排水'], with: ['堵', '冒', '溢', '返', '臭', '漫'] },
-  { code: 'road-flooding', family: 'road-flooding', any: ['积水'], with: ['下雨', '雨后', '路面', '路口', '桥下', '涵洞'] },
+  { code: 'road-flooding', family: 'water-main', any: ['积水'], with: ['下雨', '雨后', '路面', '路口', '桥下', '涵洞', '路上'], acuteDays: 3 },
   { code: 'venue-noise', family: 'venue-noise', any: ['酒吧', 'ktv', '歌厅', '夜店', '烧烤摊', '音乐声'], with: ['吵', '噪', '睡', '响', '晚', '夜'] },
   { code: 'trees', family: 'trees', any: ['树木', '大树', '树枝', '修剪', '砍树', '倒伏', '树倒'] },
   { code: 'greenbelt', family: 'greenbelt', any: ['绿地', '绿化带', '毁绿', '种菜'] },
