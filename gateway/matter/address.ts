@@ -1,0 +1,226 @@
+/**
+ * Places named in an address field or in the appeal text, normalised to comparable keys:
+ * district, town, compound/village (小区, 家园, 苑, 村 ...), road, intersection (XX路和YY路交叉口),
+ * named business or project, building (8号楼, 8栋, bare 8-2-1102), unit, bus route, plate tail.
+ * Names are keyed by sound (toneless pinyin), so misheard names (锦秀华庭, 文区嘉园, 红流路) meet
+ * the right ones. Chinese has no spaces: a name is taken as the two characters before its suffix,
+ * which is how most place names here are built; stems that are ordinary words are dropped.
+ */
+import { soundKey } from './pinyin-key.ts'
+
+export interface Places {
+  districts: string[]
+  towns: string[]
+  /** Compounds, villages, projects: sound key of the two-character stem + suffix class. */
+  compounds: string[]
+  roads: string[]
+  /** Sorted pair of road keys joined by '+'. */
+  intersections: string[]
+  /** Named businesses, employers, projects: sound key of the stem. */
+  entities: string[]
+  /** Kinds of business named (barber, gym, supermarket ...), to tell two shops on one road apart. */
+  shopKinds: string[]
+  buildings: number[]
+  units: number[]
+  routes: string[]
+  plates: string[]
+  /** Compound stems and road stems: a compound is usually named after the road it stands on. */
+  stems: string[]
+}
+
+const HAN = '\\p{Script=Han}'
+
+/** Words that end like a place but are not one: "我们小区", "这个小区", "满马路", "十字路口". */
+const STOP_CHARS = /[我们你他她它的了在是有这那个哪都也就说到从往向去来给把被让对和跟与及或还又再很太不没上下外前后边面旁附近整全每各该此其啥么什怎样呢吗吧呀啦嘛条口段头号楼走线公道一二三四五六七八九十字岔半小大老满过找政请]/u
+/** 马路 is "the street": 满马路, 过马路 are no road names, 驿马路 is. */
+const STOP_STEM = /^(?:.马|..城)$/u
+
+const COMPOUND_SUFFIX =
+  '家园|佳园|嘉园|花园|华庭|名都|佳苑|雅苑|雅居|新村|小区|公寓|大厦|家属院|新城|校区|苑|园|府|城|村|庄|屯|寨'
+/** Suffix classes: 家园/佳园/嘉园 are one sound; the class keeps 幸福家园 apart from 幸福小区? No: stems decide. */
+/** X园 that are no homes: 幼儿园, 动物园, 公园 (公 is a stop char already), 校园, 菜园 ... */
+const NOT_COMPOUND_YUAN = /^(?:幼儿|动物|植物|游乐|产业|工业|科技|墓|陵)|[校菜果乐庭]$/u
+const COMPOUND_RE = new RegExp(`([${HAN.slice(0, 0)}\\p{Script=Han}]{2})(${COMPOUND_SUFFIX})`, 'gu')
+const ROAD_RE = /(\p{Script=Han}{2})(大道|大街|路|街|巷)/gu
+const DISTRICT_RE = /(?:^|[^\p{Script=Han}]|市|省|在|是)(\p{Script=Han}{2})(区|县)(?!\p{Script=Han}*?(?:中心|政府)$)/gu
+const TOWN_RE = /(\p{Script=Han}{2})(镇|街道)/gu
+const ENTITY_KINDS: [RegExp, string][] = [
+  [/饲料(?:厂|有限公司|公司)?/u, 'factory'],
+  [/(?:有限公司|公司|集团|厂)/u, 'company'],
+  [/劳务/u, 'labour-firm'],
+  [/建设|建工|建筑公司/u, 'builder'],
+  [/项目|工地/u, 'project'],
+  [/生鲜|超市|商店|便利店/u, 'grocery'],
+  [/健身房|健身/u, 'gym'],
+  [/理发店|美发|理发/u, 'barber'],
+  [/火锅店|饭店|餐馆|面馆|牛肉面|烧烤店|烧烤|餐厅/u, 'restaurant'],
+  [/诊所|药店|医院/u, 'clinic'],
+  [/驿站|快递/u, 'parcel'],
+  [/加油站/u, 'petrol'],
+  [/菜市场|市场/u, 'market'],
+  [/火车站|汽车站|客运站/u, 'station'],
+  [/换热站/u, 'heat-station'],
+  [/小学|中学|幼儿园|学校/u, 'school'],
+]
+const ENTITY_RE = new RegExp(
+  `(\\p{Script=Han}{2})(饲料厂|饲料有限公司|饲料公司|有限公司|劳务|建设|项目|工地|生鲜|超市|健身房|健身|理发店|火锅店|面馆|牛肉面|烧烤店|诊所|驿站|加油站|农贸市场|菜市场|市场|火车站|汽车站|换热站|小学|幼儿园|公园|医院|商场|广场(?!舞)|宾馆|酒店|ktv|网吧|洗浴|养殖场|垃圾站|中转站|物流|运输公司|搬家公司|家政公司|装修公司|中介)`,
+  'gu',
+)
+const SHOP_KIND_RE =
+  /(生鲜|超市|商店|便利店|健身房|健身|理发店|美发|火锅店|饭店|餐馆|面馆|牛肉面|烧烤|诊所|药店|驿站|快递|加油站|菜市场|出租车|网约车|公交|饲料厂|劳务)/gu
+
+function okStem(stem: string): boolean {
+  // 和 joins two names (A和B) but also starts many (和平, 和谐): allowed in first place only.
+  const checked = stem.startsWith('和') ? stem.slice(1) : stem
+  return !STOP_CHARS.test(checked) && !(STOP_STEM.test(stem) && /^[满过上在大到穿横走条的个下沿]/u.test(stem))
+}
+
+function uniq<T>(xs: T[]): T[] {
+  return [...new Set(xs)]
+}
+
+function kindOf(word: string): string {
+  for (const [re, kind] of ENTITY_KINDS) if (re.test(word)) return kind
+  return 'other'
+}
+
+function roadKey(stem: string): string {
+  return soundKey(stem)
+}
+
+/** Building numbers: 8号楼, 8栋, 6号楼到9号楼 / 6至9号楼 (a range), bare 8-2-1102. */
+function buildingsOf(text: string): { buildings: number[]; units: number[] } {
+  const buildings: number[] = []
+  const units: number[] = []
+  for (const m of text.matchAll(/(\d{1,3})(?:号楼|号|栋|幢)?(?:到|至|-|~)(\d{1,3})(?:号楼|栋|幢)(?:之间|中间)?/gu)) {
+    const a = Number(m[1])
+    const b = Number(m[2])
+    if (b >= a && b - a <= 20) for (let i = a; i <= b; i++) buildings.push(i)
+  }
+  for (const m of text.matchAll(/(?<![\d-])(\d{1,3})(?:号楼|栋|幢|号院)/gu)) buildings.push(Number(m[1]))
+  for (const m of text.matchAll(/(?<![\d-])(\d{1,3})-(\d{1,2})-(\d{3,4})(?![\d-])/gu)) {
+    buildings.push(Number(m[1]))
+    units.push(Number(m[2]))
+  }
+  for (const m of text.matchAll(/(\d{1,2})单元/gu)) units.push(Number(m[1]))
+  return { buildings: uniq(buildings), units: uniq(units) }
+}
+
+/** Places in one normalised text (address field or content). */
+export function extractPlaces(text: string): Places {
+  const out: Places = {
+    districts: [],
+    towns: [],
+    compounds: [],
+    roads: [],
+    intersections: [],
+    entities: [],
+    shopKinds: [],
+    buildings: [],
+    units: [],
+    routes: [],
+    plates: [],
+    stems: [],
+  }
+  if (!text) return out
+  for (const m of text.matchAll(DISTRICT_RE)) {
+    if (okStem(m[1]!) && !/[校社园片景辖商厂矿]$/u.test(m[1]!)) out.districts.push(soundKey(m[1]!))
+  }
+  for (const m of text.matchAll(TOWN_RE)) if (okStem(m[1]!)) out.towns.push(soundKey(m[1]!))
+  for (const m of text.matchAll(COMPOUND_RE)) {
+    const stem = m[1]!
+    const suffix = m[2]!
+    if (!okStem(stem) || (suffix === '园' && NOT_COMPOUND_YUAN.test(stem))) continue
+    // 小区/村/苑 name places where people live; 校区/广场/府 are sites, still places.
+    out.compounds.push(soundKey(stem))
+    out.stems.push(soundKey(stem))
+    if (suffix === '校区') out.entities.push(soundKey(stem))
+  }
+  // Roads, in order of appearance, to find intersections (two roads joined by 和/与/跟 or nothing).
+  const roads: { key: string; end: number; start: number }[] = []
+  for (const m of text.matchAll(ROAD_RE)) {
+    const stem = m[1]!
+    if (!okStem(stem)) continue
+    // "西津街菜市场": 街 as part of a compound name already taken is still a road.
+    roads.push({ key: roadKey(stem), start: m.index!, end: m.index! + m[0].length })
+  }
+  for (const r of roads) {
+    out.roads.push(r.key)
+    out.stems.push(r.key)
+  }
+  for (let i = 0; i + 1 < roads.length; i++) {
+    const a = roads[i]!
+    const b = roads[i + 1]!
+    const between = text.slice(a.end, b.start)
+    if (a.key === b.key) continue
+    const joined = /^(?:与|和|跟|同|及|、)$/u.test(between.trim())
+    if (joined || between.trim() === '') {
+      const tail = text.slice(b.end, b.end + 6).trim()
+      if (/^(?:口|交叉|十字|路口|交汇|丁字)/u.test(tail) || (joined && /^(?:那|这|往|东|西|南|北|$)/u.test(tail)) || between === '') {
+        out.intersections.push([a.key, b.key].sort().join('+'))
+      }
+    }
+  }
+  for (const m of text.matchAll(ENTITY_RE)) {
+    const stem = m[1]!
+    // "东风路加油站": the stem is the road, already taken as one.
+    if (!okStem(stem) || /[路街道巷区村]$/u.test(stem)) continue
+    out.entities.push(soundKey(stem))
+  }
+  // Stations are landmarks by themselves: 火车站, 汽车西站, 高铁站 (their exits draw touts and taxis),
+  // and named stops of a metro line (滨河站) whose works are a site.
+  for (const m of text.matchAll(/(火车|汽车|客运|高铁|长途汽车|地铁)([东西南北中]?)站/gu)) {
+    out.entities.push(`station:${soundKey(m[1]! + m[2]!)}`)
+  }
+  for (const m of text.matchAll(/(\p{Script=Han}{2})站(?![台着住起])/gu)) {
+    const stem = m[1]!
+    if (okStem(stem) && !/^(?:火车|汽车|客运|高铁|地铁|加油|换热|快递|公交|车站)$/u.test(stem) && !/[东西南北中]$/u.test(stem)) {
+      out.entities.push(`station:${soundKey(stem)}`)
+    }
+  }
+  for (const m of text.matchAll(/(?:地铁|轨道交通)(\d{1,2})号线/gu)) out.routes.push(`metro${m[1]}`)
+  for (const m of text.matchAll(/(\d{1,2})中(?=新校区|新学校|新校|校区|那|的|工地|项目|\s|$)/gu)) out.entities.push(`school${m[1]}`)
+  for (const m of text.matchAll(SHOP_KIND_RE)) out.shopKinds.push(kindOf(m[1]!))
+  const b = buildingsOf(text)
+  out.buildings = b.buildings
+  out.units = b.units
+  for (const m of text.matchAll(/(?<![\da-z-])(\d{1,3})路(?=公交|车|末班|大巴|改|调|线|站|司机|的|从|是|怎么|以后|这|那|在|\s|$)/gu)) {
+    out.routes.push(m[1]!)
+  }
+  for (const m of text.matchAll(/(?<=公交)(\d{1,3})路?/gu)) out.routes.push(m[1]!)
+  for (const m of text.matchAll(/尾号(?:是)?([a-z0-9]{2,5})/gu)) out.plates.push(m[1]!)
+  return dedupe(out)
+}
+
+function dedupe(p: Places): Places {
+  return {
+    districts: uniq(p.districts),
+    towns: uniq(p.towns),
+    compounds: uniq(p.compounds),
+    roads: uniq(p.roads),
+    intersections: uniq(p.intersections),
+    entities: uniq(p.entities),
+    shopKinds: uniq(p.shopKinds),
+    buildings: uniq(p.buildings),
+    units: uniq(p.units),
+    routes: uniq(p.routes),
+    plates: uniq(p.plates),
+    stems: uniq(p.stems),
+  }
+}
+
+/** Union of two place sets (address field + content). */
+export function mergePlaces(a: Places, b: Places): Places {
+  const out = {} as Places
+  for (const k of Object.keys(a) as (keyof Places)[]) {
+    ;(out[k] as unknown[]) = uniq([...(a[k] as unknown[]), ...(b[k] as unknown[])])
+  }
+  return out
+}
+
+/** True when the text names some place: without one, a consultation cannot be an incident. */
+export function hasPlace(p: Places): boolean {
+  return (
+    p.compounds.length + p.roads.length + p.intersections.length + p.entities.length + p.routes.length > 0
+  )
+}

@@ -1,0 +1,73 @@
+/** From an Appeal to the features the scorer compares: the only place that reads raw appeal text. */
+import type { Appeal } from '../domain/appeal.ts'
+import { extractPlaces, hasPlace, mergePlaces } from './address.ts'
+import { validLatLng } from './geo.ts'
+import { citizenIds, quotedPhones } from './identity.ts'
+import { syllables } from './pinyin-key.ts'
+import { detectTopics, TOPIC_BY_CODE } from './topics.ts'
+import { compact, normalizeText } from './text-normalize.ts'
+import type { AppealFeatures } from './types.ts'
+
+/** Texts longer than this are cut: the request is at the start, and scoring stays cheap. */
+const MAX_CHARS = 600
+const MAX_SOUND = 200
+
+/** Words that put a problem on the whole compound / area, not on one building. */
+const AREA_WIDE = /全小区|整个小区|整个村|全村|好几栋|好几个楼|各楼|一片|周边小区|整片|附近小区|几个小区|好几个小区/u
+
+/** Clauses that ask for something: 能不能…, 请…, 希望…, 帮忙…, 赶紧…, 督促…. */
+const REQUEST = /能不能|能否|可不可以|请|希望|麻烦|帮忙|帮我|赶紧|尽快|督促|要求|让.{0,6}修/u
+
+/**
+ * Rule 8: an appeal belongs to what it asks for; what it mentions as context does not count.
+ * When a clause that asks for something names a problem and the first-mentioned problem is not
+ * in that clause ("电梯坏了这几天，楼道灯也不亮，能不能让物业把楼道灯修一下"), the asked-for one
+ * comes first. Two things asked in one clause keep their order (heating + stair lights -> heating).
+ */
+function requestFirst(topics: string[], normalized: string): string[] {
+  if (topics.length < 2) return topics
+  for (const clause of normalized.split(' ')) {
+    if (!REQUEST.test(clause)) continue
+    const asked = detectTopics(compact(clause))
+    if (asked.length === 0) continue
+    if (asked.includes(topics[0]!) || !topics.includes(asked[0]!)) return topics
+    return [asked[0]!, ...topics.filter((t) => t !== asked[0])]
+  }
+  return topics
+}
+
+export function extractFeatures(appeal: Appeal): AppealFeatures {
+  const content = normalizeText(String(appeal.content ?? '').slice(0, MAX_CHARS * 2)).slice(0, MAX_CHARS)
+  const address = normalizeText(appeal.location?.address ?? '')
+  const addrPlaces = extractPlaces(address)
+  const places = mergePlaces(addrPlaces, extractPlaces(content))
+  const text = compact(content)
+  const syl = syllables(text)
+  const topics = requestFirst(detectTopics(text, syl, appeal.category === '表扬'), content)
+  const home =
+    places.compounds.length && places.buildings.length
+      ? `${places.compounds[0]}:${places.buildings.join('.')}:${places.units.join('.')}`
+      : undefined
+  const citizen = citizenIds(appeal, quotedPhones(content), home)
+  const lat = appeal.location?.lat
+  const lng = appeal.location?.lng
+  const pinned = validLatLng(lat, lng)
+  const personalOnly = topics.length === 0 || topics.every((t) => TOPIC_BY_CODE.get(t)?.personal)
+  const generic = !pinned && !hasPlace(places) && personalOnly
+  return {
+    id: appeal.id,
+    number: appeal.appealNumber,
+    at: Date.parse(appeal.receivedAt),
+    channel: appeal.channel,
+    ...(appeal.category ? { category: appeal.category } : {}),
+    citizen,
+    places,
+    addrPlaces,
+    ...(pinned ? { lat: lat as number, lng: lng as number } : {}),
+    topics,
+    // The request is at the start; a long letter's tail adds storage and scoring time, little signal.
+    sound: syl.slice(0, MAX_SOUND).join(' '),
+    areaWide: AREA_WIDE.test(text),
+    generic,
+  }
+}

@@ -1,0 +1,328 @@
+/**
+ * MatterLinker (并案 at intake): after an appeal is stored, finds the matter it belongs to —
+ * a repeat of the same citizen (重复诉求) or the same problem from other citizens (集中诉求 at 3).
+ *
+ * Several gateway processes may link at once. Linking is serialised optimistically per candidate
+ * set instead of with a lock: the commit script checks that no other link wrote to any index
+ * token this one read (versions per token bucket) nor to the chosen matter since the read, and
+ * otherwise the link is recomputed. Two appeals that could match share a token, so the later
+ * commit always sees the earlier one; appeals with nothing in common never wait for each other,
+ * and a crashed process holds nothing that others would have to wait out (no lock TTL).
+ */
+import type { Redis } from 'ioredis'
+import type { Appeal } from '../domain/appeal.ts'
+import { MT_ERR_APPEAL_NOT_LINKED, MT_ERR_CONTENDED, MT_ERR_MATTER_NOT_FOUND } from './errors.ts'
+import { extractFeatures } from './features.ts'
+import { countCitizens, sameCitizen } from './identity.ts'
+import { MatterStore, type MatterState, type StoredAppeal } from './matter-store.ts'
+import { scorePair, type PairScore } from './scorer.ts'
+import { queryTokens, writeTokens } from './tokens.ts'
+import type { AppealFeatures, Decision, MatterLink, MatterView, RelatedAppeal } from './types.ts'
+
+export interface MatterLinkerOptions {
+  redis: Redis
+  keyPrefix: string
+  /** Appeals older than this are not matched any more (default 30). */
+  windowDays?: number
+  clock?: () => Date
+  /** Candidates read per index token, newest first (default 40). */
+  perToken?: number
+  /** Test seam: runs after the link is computed and before it is written (crash injection). */
+  beforeCommit?: (appealId: string) => Promise<void> | void
+}
+
+const DAY_MS = 86_400_000
+/** Optimistic attempts before giving up; each round at least one contender commits, so a burst
+ * of N concurrent links on one matter needs at most N rounds. */
+const MAX_ATTEMPTS = 50
+/** Jittered backoff between attempts spreads a burst of contenders (ms, grows with attempts). */
+const backoff = (attempt: number) =>
+  attempt === 0 ? Promise.resolve() : new Promise<void>((r) => setTimeout(r, Math.random() * Math.min(20, 2 * attempt)))
+const RELATED_MAX = 10
+
+interface Choice {
+  matterId: string
+  best: PairScore
+  scored: { c: StoredAppeal; s: PairScore }[]
+  /** Other matters this appeal matches as the same problem: fold candidates. */
+  bridges: string[]
+}
+
+/** Matters larger than this are not folded automatically (an agent can still attach). */
+const FOLD_MAX_MEMBERS = 200
+/** Members whose identities a matter keeps for counting distinct citizens. */
+const IDENTITY_CAP = 60
+/** Folding is the rare path (an early report nobody could place): a few matters per link at most. */
+const FOLD_MAX_BRIDGES = 3
+/** A bridge needs the same primary problem and a score of at least this on both sides. */
+const FOLD_MIN_SCORE = 0.6
+
+export class MatterLinker {
+  readonly store: MatterStore
+  readonly #windowMs: number
+  readonly #clock: () => Date
+  readonly #perToken: number
+  readonly #beforeCommit: MatterLinkerOptions['beforeCommit']
+
+  constructor(opts: MatterLinkerOptions) {
+    const windowDays = opts.windowDays ?? 30
+    this.store = new MatterStore(opts.redis, opts.keyPrefix, windowDays)
+    this.#windowMs = windowDays * DAY_MS
+    this.#clock = opts.clock ?? (() => new Date())
+    this.#perToken = opts.perToken ?? 40
+    this.#beforeCommit = opts.beforeCommit
+  }
+
+  /** Links a stored appeal to its matter. Idempotent: a second call returns the first result. */
+  async link(appeal: Appeal): Promise<MatterLink> {
+    const f = extractFeatures(appeal)
+    if (!Number.isFinite(f.at)) f.at = this.#clock().getTime()
+    const qTokens = queryTokens(f)
+    const wTokens = writeTokens(f)
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      await backoff(attempt)
+      const read = await this.store.candidates(qTokens, f.at - this.#windowMs, f.at + DAY_MS, this.#perToken, f.id)
+      if (read.selfLinked) {
+        const existing = await this.get(f.id)
+        if (existing) return existing
+      }
+      const choice = this.#choose(f, read.candidates)
+      const state = choice ? await this.store.matterState(choice.matterId) : undefined
+      if (choice && (!state || state.into)) continue // moved, folded or expired meanwhile: read again
+      const fold = choice && state ? await this.#foldable(choice) : []
+      const merged = [...(state?.identities ?? []), ...fold.flatMap((x) => x.state.identities)]
+      // Identities are kept for the first IDENTITY_CAP members: enough to count past the 集中诉求
+      // threshold exactly; beyond it the count only grows with what is kept (a floor, "≥ n").
+      const identities = merged.length < IDENTITY_CAP ? [...merged, f.citizen] : merged
+      const citizens = Math.max(countCitizens(identities), state?.citizens ?? 0, ...fold.map((x) => x.state.citizens))
+      const link = this.#linkOf(f, choice, citizens)
+      await this.#beforeCommit?.(f.id)
+      const res = await this.store.commit({
+        features: f,
+        link,
+        matterId: choice?.matterId,
+        matterVersion: state?.version ?? '',
+        identities,
+        citizens,
+        read,
+        writeTokens: wTokens,
+        cutoffMs: f.at - this.#windowMs,
+        fold: fold.map((x) => ({ matterId: x.matterId, version: x.state.version })),
+      })
+      if (!res) continue
+      if (!res.created) return (await this.get(f.id))!
+      const concentrated = citizens >= 3
+      return { ...link, matterId: res.matterId, becameConcentrated: res.became, flags: { ...link.flags, concentrated } }
+    }
+    throw new MT_ERR_CONTENDED()
+  }
+
+  /**
+   * Matters the new appeal bridges to its own: it is the same problem as members of both (an
+   * early report with only a pin, then one that names the place and carries a pin too). They are
+   * folded only when no member of one conflicts with a member of the other (another building,
+   * problem, intersection ...) and no agent ever detached one from the other.
+   */
+  async #foldable(choice: Choice): Promise<{ matterId: string; state: MatterState }[]> {
+    if (choice.bridges.length === 0) return []
+    const ownIds = await this.store.memberIds(choice.matterId)
+    if (ownIds.length > FOLD_MAX_MEMBERS) return []
+    const own = await this.store.appeals(ownIds)
+    const out: { matterId: string; state: MatterState }[] = []
+    for (const other of choice.bridges) {
+      const state = await this.store.matterState(other)
+      if (!state || state.into) continue
+      const ids = await this.store.memberIds(other)
+      if (ids.length === 0 || ids.length > FOLD_MAX_MEMBERS) continue
+      const members = await this.store.appeals(ids)
+      const conflict = own.some((a) => members.some((b) => scorePair(a.features, b.features).conflict))
+      if (conflict) continue
+      const never = await Promise.all(ids.map((id) => this.store.never(id)))
+      if (never.some((set) => ownIds.some((id) => set.has(id)))) continue
+      out.push({ matterId: other, state })
+      own.push(...members)
+      ownIds.push(...ids)
+    }
+    return out
+  }
+
+  /** Picks the matter with the best-matching member; more matching members break near-ties. */
+  #choose(f: AppealFeatures, candidates: StoredAppeal[]): Choice | undefined {
+    const byMatter = new Map<string, { c: StoredAppeal; s: PairScore }[]>()
+    for (const c of candidates) {
+      if (c.features.at > f.at + DAY_MS) continue
+      const s = scorePair(f, c.features)
+      const list = byMatter.get(c.matterId) ?? []
+      list.push({ c, s })
+      byMatter.set(c.matterId, list)
+    }
+    let best: Choice | undefined
+    let bestValue = -1
+    const strong: string[] = []
+    for (const [matterId, scored] of byMatter) {
+      const same = scored.filter((x) => x.s.same)
+      if (same.length === 0) continue
+      same.sort((a, b) => b.s.score - a.s.score)
+      if (same.some((x) => x.s.sameProblem && x.s.score >= FOLD_MIN_SCORE)) strong.push(matterId)
+      const value = same[0]!.s.score + 0.02 * Math.min(5, same.length)
+      if (value > bestValue) {
+        bestValue = value
+        best = { matterId, best: same[0]!.s, scored: scored.sort((a, b) => b.s.score - a.s.score), bridges: [] }
+      }
+    }
+    if (best && strong.includes(best.matterId)) {
+      best.bridges = strong.filter((m) => m !== best!.matterId).slice(0, FOLD_MAX_BRIDGES)
+    }
+    return best
+  }
+
+  #linkOf(f: AppealFeatures, choice: Choice | undefined, citizens: number): Omit<MatterLink, 'matterId' | 'becameConcentrated'> {
+    const related: RelatedAppeal[] = (choice?.scored ?? []).slice(0, RELATED_MAX).map(({ c, s }) => ({
+      appealId: c.features.id,
+      appealNumber: c.features.number,
+      score: s.score,
+      reasons: s.reasons,
+    }))
+    const earlier = (choice?.scored ?? [])
+      .filter(({ c }) => c.features.at <= f.at && sameCitizen(f.citizen, c.features.citizen))
+      .sort((a, b) => a.c.features.at - b.c.features.at)
+    return {
+      appealId: f.id,
+      score: choice?.best.score ?? 0,
+      reasons: choice?.best.reasons ?? [],
+      related,
+      flags: { repeat: earlier.length > 0, repeatOf: earlier.map(({ c }) => c.features.number), concentrated: citizens >= 3 },
+      citizens,
+      linkedAt: this.#clock().toISOString(),
+    }
+  }
+
+  /** The link of an appeal as it stands now (after agent decisions), or undefined if never linked. */
+  async get(appealId: string): Promise<MatterLink | undefined> {
+    const rec = await this.store.linkRecord(appealId)
+    if (!rec) return undefined
+    const state = await this.store.matterState(rec.matterId)
+    return {
+      ...rec.link,
+      matterId: rec.matterId,
+      becameConcentrated: false,
+      citizens: state?.citizens ?? rec.link.citizens,
+      flags: { ...rec.link.flags, concentrated: state?.concentrated ?? rec.link.flags.concentrated },
+    }
+  }
+
+  /** A matter as it stands; the id of a matter folded into another one leads to that one. */
+  async matter(matterId: string): Promise<MatterView> {
+    let state = await this.store.matterState(matterId)
+    for (let hops = 0; state?.into && hops < 10; hops++) {
+      matterId = state.into
+      state = await this.store.matterState(matterId)
+    }
+    if (!state) throw new MT_ERR_MATTER_NOT_FOUND(matterId)
+    const ids = await this.store.memberIds(matterId)
+    const members = await this.store.appeals(ids)
+    const links = await Promise.all(ids.map((id) => this.store.linkRecord(id)))
+    return {
+      matterId,
+      members: members.map((m, i) => ({
+        appealId: m.features.id,
+        appealNumber: m.features.number,
+        receivedAt: new Date(m.features.at).toISOString(),
+        score: links[i]?.link.score ?? 0,
+        reasons: links[i]?.link.reasons ?? [],
+        ...(m.decision ? { decision: m.decision } : {}),
+      })),
+      citizens: state.citizens,
+      concentrated: state.concentrated,
+      ...(state.first ? { firstAt: new Date(state.first).toISOString() } : {}),
+      ...(state.last ? { lastAt: new Date(state.last).toISOString() } : {}),
+    }
+  }
+
+  /** Agent confirms the suggested matter. */
+  async confirm(appealId: string, by: string): Promise<void> {
+    const ok = await this.store.decide(appealId, { kind: 'confirmed', by, at: this.#clock().toISOString() })
+    if (!ok) throw new MT_ERR_APPEAL_NOT_LINKED(appealId)
+  }
+
+  /** Agent splits the appeal off into a matter of its own; it is never suggested with those members again. */
+  async detach(appealId: string, by: string): Promise<MatterLink> {
+    return this.#move(appealId, undefined, by)
+  }
+
+  /** Agent moves the appeal into another matter. */
+  async attach(appealId: string, matterId: string, by: string): Promise<MatterLink> {
+    return this.#move(appealId, matterId, by)
+  }
+
+  async #move(appealId: string, to: string | undefined, by: string): Promise<MatterLink> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      await backoff(attempt)
+      const rec = await this.store.linkRecord(appealId)
+      if (!rec) throw new MT_ERR_APPEAL_NOT_LINKED(appealId)
+      const from = rec.matterId
+      if (to === from) return (await this.get(appealId))!
+      const fromState = await this.store.matterState(from)
+      let toState = to ? await this.store.matterState(to) : undefined
+      for (let hops = 0; toState?.into && hops < 10; hops++) {
+        to = toState.into
+        toState = await this.store.matterState(to)
+      }
+      if (to && !toState) throw new MT_ERR_MATTER_NOT_FOUND(to)
+      if (!fromState) continue
+      const fromIds = (await this.store.memberIds(from)).filter((id) => id !== appealId)
+      if (!to && fromIds.length === 0) {
+        // Alone in its matter already: nothing to split off, the decision is still recorded.
+        await this.store.decide(appealId, { kind: 'detached', by, at: this.#clock().toISOString(), from })
+        return (await this.get(appealId))!
+      }
+      const toIds = to ? await this.store.memberIds(to) : []
+      const [fromMembers, toMembers, self] = await Promise.all([
+        this.store.appeals(fromIds),
+        this.store.appeals(toIds),
+        this.store.appeals([appealId]),
+      ])
+      if (!self[0]) throw new MT_ERR_APPEAL_NOT_LINKED(appealId)
+      const fromIdentities = fromMembers.map((m) => m.features.citizen)
+      const toIdentities = [...toMembers.map((m) => m.features.citizen), self[0].features.citizen]
+      const decision: Decision = { kind: to ? 'attached' : 'detached', by, at: this.#clock().toISOString(), from, ...(to ? { to } : {}) }
+      const res = await this.store.move({
+        appealId,
+        from,
+        fromState,
+        fromIdentities,
+        fromCitizens: countCitizens(fromIdentities),
+        to,
+        toState: toState as MatterState | undefined,
+        toIdentities,
+        toCitizens: countCitizens(toIdentities),
+        decision,
+        never: to ? 'remove' : 'add',
+        pairedWith: to ? toIds : fromIds,
+      })
+      if (res === 'retry') continue
+      if (res === 'unknown') throw new MT_ERR_APPEAL_NOT_LINKED(appealId)
+      return (await this.get(appealId))!
+    }
+    throw new MT_ERR_CONTENDED()
+  }
+
+  /**
+   * Other matters an agent might attach this appeal to, best first — never those of appeals an
+   * agent detached it from.
+   */
+  async suggest(appealId: string, limit = 5): Promise<RelatedAppeal[]> {
+    const [self] = await this.store.appeals([appealId])
+    if (!self) throw new MT_ERR_APPEAL_NOT_LINKED(appealId)
+    const f = self.features
+    const never = await this.store.never(appealId)
+    const read = await this.store.candidates(queryTokens(f), f.at - this.#windowMs, f.at + this.#windowMs, this.#perToken)
+    return read.candidates
+      .filter((c) => c.features.id !== appealId && c.matterId !== self.matterId && !never.has(c.features.id))
+      .map((c) => ({ c, s: scorePair(f, c.features) }))
+      .filter((x) => x.s.score > 0.3)
+      .sort((a, b) => b.s.score - a.s.score)
+      .slice(0, limit)
+      .map(({ c, s }) => ({ appealId: c.features.id, appealNumber: c.features.number, score: s.score, reasons: s.reasons }))
+  }
+}

@@ -1,0 +1,243 @@
+/**
+ * The Redis side of the matter linker: candidate retrieval by index tokens (never a scan of the
+ * window), matter state, and the atomic writes (matter-scripts.ts). Pure storage; scoring lives in
+ * scorer.ts and the flow in linker.ts.
+ */
+import type { Redis } from 'ioredis'
+import type { CitizenIds } from './identity.ts'
+import { bucketOf, matterKeys, type MatterKeys } from './matter-keys.ts'
+import { DECIDE, LINK, MOVE } from './matter-scripts.ts'
+import type { AppealFeatures, Decision, MatterLink } from './types.ts'
+
+/** Parsed features kept in-process (about 1 KB each). */
+const FEATURE_CACHE_SIZE = 20_000
+
+interface ScriptRedis extends Redis {
+  matterLink(...args: (string | number)[]): Promise<[number, string, number]>
+  matterMove(...args: (string | number)[]): Promise<[number, string]>
+  matterDecide(...args: (string | number)[]): Promise<number>
+}
+
+export interface StoredAppeal {
+  features: AppealFeatures
+  matterId: string
+  decision?: Decision
+}
+
+export interface CandidateRead {
+  /** Versions of the read buckets, as read before the index: the commit checks them. */
+  buckets: number[]
+  versions: string[]
+  candidates: StoredAppeal[]
+}
+
+export interface MatterState {
+  version: string
+  /** Set when this matter was folded into another one (the id to follow). */
+  into?: string
+  identities: CitizenIds[]
+  citizens: number
+  concentrated: boolean
+  first?: number
+  last?: number
+}
+
+export interface CommitInput {
+  features: AppealFeatures
+  link: Omit<MatterLink, 'matterId' | 'becameConcentrated'>
+  matterId: string | undefined
+  matterVersion: string
+  identities: CitizenIds[]
+  citizens: number
+  read: CandidateRead
+  writeTokens: string[]
+  cutoffMs: number
+  /** Matters this appeal shows to be the same as its own: folded into it in the same script. */
+  fold: { matterId: string; version: string }[]
+}
+
+export class MatterStore {
+  readonly keys: MatterKeys
+  readonly #redis: ScriptRedis
+  readonly #ttlMs: number
+  readonly #cache = new Map<string, AppealFeatures>()
+
+  constructor(redis: Redis, keyPrefix: string, windowDays: number) {
+    if (!('matterLink' in redis)) {
+      redis.defineCommand('matterLink', { lua: LINK })
+      redis.defineCommand('matterMove', { lua: MOVE })
+      redis.defineCommand('matterDecide', { lua: DECIDE })
+    }
+    this.#redis = redis as ScriptRedis
+    this.keys = matterKeys(keyPrefix)
+    // Records outlive the window so a console can still show an old matter; indexes are trimmed
+    // to the window on every write.
+    this.#ttlMs = windowDays * 2 * 86_400_000
+  }
+
+  /** Appeals sharing a token, newest first, received at or after `sinceMs` (at most `perToken` each). */
+  async candidates(tokens: string[], sinceMs: number, untilMs: number, perToken: number, selfId?: string): Promise<CandidateRead & { selfLinked: boolean }> {
+    const buckets = [...new Set(tokens.map(bucketOf))]
+    const pipe = this.#redis.pipeline()
+    // Whether the appeal is linked already rides along (saves a round trip on the hot path).
+    pipe.hexists(this.keys.appeal(selfId ?? ''), 'm')
+    pipe.hmget(this.keys.versions, ...buckets.map(String))
+    for (const t of tokens) pipe.zrevrangebyscore(this.keys.index(t), untilMs, sinceMs, 'LIMIT', 0, perToken)
+    const res = (await pipe.exec()) ?? []
+    const selfLinked = selfId !== undefined && res[0]?.[1] === 1
+    const versions = ((res[1]?.[1] as (string | null)[]) ?? []).map((v) => v ?? '0')
+    const ids = new Set<string>()
+    for (let i = 2; i < res.length; i++) for (const id of (res[i]?.[1] as string[]) ?? []) ids.add(id)
+    if (selfId) ids.delete(selfId)
+    const candidates = selfLinked ? [] : await this.appeals([...ids])
+    return { buckets, versions, candidates, selfLinked }
+  }
+
+  /**
+   * Stored appeals with their current matter. Features never change once written, so parsed ones
+   * are cached in-process (bounded): a busy place's candidates are read again and again.
+   */
+  async appeals(ids: string[]): Promise<StoredAppeal[]> {
+    if (ids.length === 0) return []
+    const pipe = this.#redis.pipeline()
+    for (const id of ids) {
+      if (this.#cache.has(id)) pipe.hmget(this.keys.appeal(id), 'm', 'd')
+      else pipe.hmget(this.keys.appeal(id), 'm', 'd', 'f')
+    }
+    const res = (await pipe.exec()) ?? []
+    const out: StoredAppeal[] = []
+    res.forEach(([, v], i) => {
+      const [m, d, f] = (v as (string | null)[]) ?? []
+      if (!m) return
+      const id = ids[i]!
+      let features = this.#cache.get(id)
+      if (!features) {
+        if (!f) return
+        features = JSON.parse(f) as AppealFeatures
+        this.#remember(id, features)
+      }
+      out.push({ matterId: m, features, ...(d ? { decision: JSON.parse(d) as Decision } : {}) })
+    })
+    return out
+  }
+
+  #remember(id: string, f: AppealFeatures): void {
+    if (this.#cache.size >= FEATURE_CACHE_SIZE) {
+      const oldest = this.#cache.keys().next().value
+      if (oldest !== undefined) this.#cache.delete(oldest)
+    }
+    this.#cache.set(id, f)
+  }
+
+  async matterState(matterId: string): Promise<MatterState | undefined> {
+    const [v, cit, c, conc, first, last, into] = await this.#redis.hmget(this.keys.matter(matterId), 'v', 'cit', 'c', 'conc', 'first', 'last', 'into')
+    if (v == null) return undefined
+    return {
+      ...(into ? { into } : {}),
+      version: v,
+      identities: cit ? (JSON.parse(cit) as CitizenIds[]) : [],
+      citizens: Number(c ?? 0),
+      concentrated: conc === '1',
+      ...(first ? { first: Number(first) } : {}),
+      ...(last ? { last: Number(last) } : {}),
+    }
+  }
+
+  async memberIds(matterId: string): Promise<string[]> {
+    return this.#redis.zrange(this.keys.members(matterId), "0", "-1")
+  }
+
+  async never(appealId: string): Promise<Set<string>> {
+    return new Set(await this.#redis.smembers(this.keys.never(appealId)))
+  }
+
+  /** Atomic link write. Returns undefined when a read went stale (caller retries). */
+  async commit(input: CommitInput): Promise<{ created: boolean; matterId: string; became: boolean } | undefined> {
+    const f = input.features
+    const writeBuckets = [...new Set(input.writeTokens.map(bucketOf))]
+    const [status, matterId, became] = await this.#redis.matterLink(
+      3 + input.writeTokens.length,
+      this.keys.appeal(f.id),
+      this.keys.versions,
+      this.keys.seq,
+      ...input.writeTokens.map((t) => this.keys.index(t)),
+      f.id,
+      f.at,
+      f.number,
+      JSON.stringify(f),
+      JSON.stringify(input.link),
+      input.matterId ?? '',
+      input.matterVersion,
+      JSON.stringify(input.identities),
+      input.citizens,
+      this.#ttlMs,
+      input.cutoffMs,
+      this.keys.matterPrefix,
+      this.keys.membersPrefix,
+      `${this.keys.base}:a:`,
+      input.read.buckets.length,
+      ...input.read.buckets.map(String),
+      ...input.read.versions,
+      writeBuckets.length,
+      ...writeBuckets.map(String),
+      input.fold.length,
+      ...input.fold.flatMap((m) => [m.matterId, m.version]),
+    )
+    if (status === -1) return undefined
+    if (status === 1) this.#remember(f.id, f)
+    return { created: status === 1, matterId, became: became === 1 }
+  }
+
+  async linkRecord(appealId: string): Promise<{ matterId: string; link: Omit<MatterLink, 'matterId'> } | undefined> {
+    const [m, l] = await this.#redis.hmget(this.keys.appeal(appealId), 'm', 'l')
+    if (!m || !l) return undefined
+    return { matterId: m, link: JSON.parse(l) as Omit<MatterLink, 'matterId'> }
+  }
+
+  /** Atomic move. 'retry' when a matter changed meanwhile, 'unknown' when the appeal is not linked. */
+  async move(input: {
+    appealId: string
+    from: string
+    fromState: MatterState
+    fromIdentities: CitizenIds[]
+    fromCitizens: number
+    to: string | undefined
+    toState: MatterState | undefined
+    toIdentities: CitizenIds[]
+    toCitizens: number
+    decision: Decision
+    never: 'add' | 'remove'
+    pairedWith: string[]
+  }): Promise<string | 'retry' | 'unknown'> {
+    const [status, mid] = await this.#redis.matterMove(
+      3,
+      this.keys.appeal(input.appealId),
+      this.keys.seq,
+      this.keys.log,
+      input.appealId,
+      input.from,
+      input.fromState.version,
+      JSON.stringify(input.fromIdentities),
+      input.fromCitizens,
+      input.to ?? '',
+      input.toState?.version ?? '',
+      JSON.stringify(input.toIdentities),
+      input.toCitizens,
+      JSON.stringify(input.decision),
+      this.#ttlMs,
+      this.keys.matterPrefix,
+      this.keys.membersPrefix,
+      `${this.keys.base}:nx:`,
+      input.never,
+      input.pairedWith.length,
+      ...input.pairedWith,
+    )
+    if (status === -1) return 'retry'
+    if (status === -2) return 'unknown'
+    return mid
+  }
+
+  async decide(appealId: string, decision: Decision): Promise<boolean> {
+    return (await this.#redis.matterDecide(2, this.keys.appeal(appealId), this.keys.log, appealId, JSON.stringify(decision))) === 1
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * Scores whether two appeals are one matter. Signals: the citizen, the place (compound, building,
+ * intersection, road, named business, bus route, pin distance), the problem (topic), the wording
+ * (similarity by sound) and time. Hard conflicts keep apart what only looks alike: another
+ * district, another building, another intersection, another bus route, another plate, pins far
+ * apart, another kind of shop, or an incident (burst main) days over.
+ * Rules (dataset README): one problem at one place is one matter whoever reports it; the same place
+ * with another problem, the same problem at another place, and the same citizen with another
+ * problem are not; consultations with no place never join other citizens.
+ */
+import type { Places } from './address.ts'
+import { distanceMeters } from './geo.ts'
+import { sameCitizen } from './identity.ts'
+import { dice, soundBigrams } from './text-similarity.ts'
+import { TOPIC_BY_CODE } from './topics.ts'
+import type { AppealFeatures, ReasonCode } from './types.ts'
+
+export interface PairScore {
+  score: number
+  reasons: ReasonCode[]
+  /** The scorer's decision: the two belong to one matter. */
+  same: boolean
+  sameCitizen: boolean
+  /** Something says these are two matters (another building, problem, intersection, incident ...). */
+  conflict: boolean
+  /** Same primary problem (not only related). */
+  sameProblem: boolean
+}
+
+/** Thresholds and weights, in one place so the eval can report what they are. */
+export const SCORING = {
+  placeWeight: 0.45,
+  topicWeight: 0.35,
+  textWeight: 0.2,
+  /** Pins further apart than this are two places. */
+  farMeters: 1500,
+  nearMeters: 250,
+  midMeters: 600,
+} as const
+
+const DAY_MS = 86_400_000
+
+const shared = <T>(a: T[], b: T[]) => a.some((x) => b.includes(x))
+const bothAndDisjoint = <T>(a: T[], b: T[]) => a.length > 0 && b.length > 0 && !shared(a, b)
+
+interface PlaceMatch {
+  value: number
+  reasons: ReasonCode[]
+  hardConflict: boolean
+  softConflict: boolean
+}
+
+function scopeOf(f: AppealFeatures): 'building' | 'unit' | undefined {
+  if (f.topics.length === 0) return undefined
+  return TOPIC_BY_CODE.get(f.topics[0]!)?.scope
+}
+
+function placeMatch(a: AppealFeatures, b: AppealFeatures): PlaceMatch {
+  const pa: Places = a.places
+  const pb: Places = b.places
+  const reasons: ReasonCode[] = []
+  let value = 0
+  const bump = (v: number, r: ReasonCode) => {
+    if (v > value) value = v
+    if (!reasons.includes(r)) reasons.push(r)
+  }
+  let distance: number | undefined
+  if (a.lat !== undefined && a.lng !== undefined && b.lat !== undefined && b.lng !== undefined) {
+    distance = distanceMeters(a.lat, a.lng, b.lat, b.lng)
+  }
+  if (shared(pa.intersections, pb.intersections)) bump(1, 'same-intersection')
+  // One employer or business at two different sites (roads/compounds that share nothing) is two
+  // matters (the same labour firm owing wages on two projects): the name alone counts for less.
+  const otherSite =
+    (bothAndDisjoint(pa.roads, pb.roads) && !shared(pa.compounds, pb.compounds)) ||
+    (bothAndDisjoint(pa.compounds, pb.compounds) && !shared(pa.roads, pb.roads))
+  if (shared(pa.entities, pb.entities)) bump(otherSite ? 0.3 : 0.9, 'same-business')
+  if (shared(pa.routes, pb.routes)) bump(0.9, 'same-route')
+  if (shared(pa.compounds, pb.compounds)) {
+    bump(0.85, 'same-place')
+    if (shared(pa.buildings, pb.buildings)) bump(1, 'same-building')
+  }
+  if (distance !== undefined && distance <= SCORING.nearMeters) bump(0.85, 'nearby-pin')
+  else if (distance !== undefined && distance <= SCORING.midMeters) bump(0.6, 'nearby-pin')
+  if (shared(pa.roads, pb.roads)) bump(0.6, 'same-road')
+  if (value < 0.4 && shared(pa.stems, pb.stems)) bump(0.4, 'related-place')
+
+  // Building numbers separate building-level problems only; area problems, whole-compound reports
+  // and appeals whose problem is unknown (be careful: treat as building-level) keep them.
+  const areaWide = a.areaWide || b.areaWide
+  const sa = scopeOf(a)
+  const sb = scopeOf(b)
+  const buildingScoped = !areaWide && (sa !== undefined || sb !== undefined || a.topics.length === 0 || b.topics.length === 0)
+  const unitScoped = !areaWide && (sa === 'unit' || sb === 'unit')
+  const hardConflict =
+    bothAndDisjoint(a.addrPlaces.districts, b.addrPlaces.districts) ||
+    bothAndDisjoint(pa.districts, pb.districts) ||
+    (distance !== undefined && distance > SCORING.farMeters) ||
+    bothAndDisjoint(pa.routes, pb.routes) ||
+    bothAndDisjoint(pa.plates, pb.plates) ||
+    (buildingScoped && bothAndDisjoint(pa.buildings, pb.buildings)) ||
+    (unitScoped && shared(pa.buildings, pb.buildings) && bothAndDisjoint(pa.units, pb.units)) ||
+    bothAndDisjoint(pa.intersections, pb.intersections) ||
+    (bothAndDisjoint(pa.shopKinds, pb.shopKinds) && !shared(pa.entities, pb.entities))
+  // Two different compounds (or roads) with nothing else in common: probably two places.
+  const softConflict =
+    value >= 0.6 &&
+    value < 0.85 &&
+    (bothAndDisjoint(pa.compounds, pb.compounds) ||
+      bothAndDisjoint(a.addrPlaces.roads, b.addrPlaces.roads) ||
+      bothAndDisjoint(a.addrPlaces.compounds, b.addrPlaces.compounds))
+  return { value, reasons, hardConflict, softConflict }
+}
+
+/** 1 same problem, 0.75 related, 0.5 overlapping, 0 different, undefined when a side has none. */
+function topicMatch(a: string[], b: string[]): number | undefined {
+  if (a.length === 0 || b.length === 0) return undefined
+  const pa = a[0]!
+  const pb = b[0]!
+  if (pa === pb) return 1
+  // A praise is its own matter whatever problem it mentions (rule 8).
+  if (pa === 'praise' || pb === 'praise') return 0
+  const fa = TOPIC_BY_CODE.get(pa)?.family
+  const fb = TOPIC_BY_CODE.get(pb)?.family
+  if (fa && fa === fb) return 0.75
+  // One side's request is only context on the other side (rule 8): related, not the same.
+  if (b.includes(pa) || a.includes(pb)) return 0.6
+  if (shared(a, b)) return 0.5
+  return 0
+}
+
+function acuteDays(topics: string[]): number | undefined {
+  return topics.length ? TOPIC_BY_CODE.get(topics[0]!)?.acuteDays : undefined
+}
+
+function isPersonal(topics: string[]): boolean {
+  return topics.length > 0 && TOPIC_BY_CODE.get(topics[0]!)?.personal === true
+}
+
+const bigramCache = new WeakMap<AppealFeatures, Set<string>>()
+function bigramsOf(f: AppealFeatures): Set<string> {
+  let s = bigramCache.get(f)
+  if (!s) {
+    s = soundBigrams(f.sound)
+    bigramCache.set(f, s)
+  }
+  return s
+}
+
+/** Scores appeal `a` (the new one) against an earlier appeal `b`. */
+export function scorePair(a: AppealFeatures, b: AppealFeatures): PairScore {
+  const citizen = sameCitizen(a.citizen, b.citizen)
+  const place = placeMatch(a, b)
+  const topic = topicMatch(a.topics, b.topics)
+  // Text similarity is the costly part: skip it when a conflict already decides the pair.
+  const decided = place.hardConflict || topic === 0
+  const text = decided ? 0 : dice(bigramsOf(a), bigramsOf(b))
+  const reasons: ReasonCode[] = []
+  if (citizen) reasons.push('same-citizen')
+  reasons.push(...place.reasons)
+  if (topic === 1) reasons.push('same-problem')
+  else if (topic !== undefined && topic >= 0.75) reasons.push('related-problem')
+  if (text >= 0.3) reasons.push('similar-text')
+
+  const t = topic ?? Math.min(1, text * 2)
+  let score = SCORING.placeWeight * place.value + SCORING.topicWeight * t + SCORING.textWeight * text
+  if (citizen) score = Math.max(score, 0.5 + 0.3 * t + 0.2 * text)
+  score = Math.round(Math.min(1, score) * 1000) / 1000
+
+  const gapDays = Math.abs(a.at - b.at) / DAY_MS
+  const acute = acuteDays(a.topics) ?? acuteDays(b.topics)
+  const stale = acute !== undefined && gapDays > acute
+  let same = false
+  if (!place.hardConflict && !stale && topic !== 0) {
+    const otherHome = bothAndDisjoint(a.addrPlaces.compounds, b.addrPlaces.compounds) && place.value < 0.85
+    if (citizen) {
+      same = !otherHome && ((topic !== undefined && topic >= 0.75) || (topic === undefined && text >= 0.25))
+    } else if (!a.generic && !b.generic && !(isPersonal(a.topics) && isPersonal(b.topics))) {
+      const p = place.softConflict ? place.value - 0.3 : place.value
+      // A compound named after its road (瑞丰小区 / 瑞丰街) is only a related place: enough for
+      // the same problem reported close in time (an incident's first hours), not weeks apart.
+      const closeDays = acute !== undefined ? 1 : 3
+      if (topic !== undefined && topic >= 0.75)
+        same = p >= 0.6 || (p >= 0.4 && (text >= 0.2 || gapDays <= closeDays))
+      else if (topic === undefined) same = p >= 0.6 && text >= 0.35
+      // Otherwise one side's problem is only context in the other's (rule 8), or they overlap
+      // without being the same request: apart, however close the place and wording.
+    }
+  }
+  return { score, reasons, same, sameCitizen: citizen, conflict: place.hardConflict || stale || topic === 0, sameProblem: topic === 1 }
+}
