@@ -129,6 +129,15 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    matter: Type.Object(
+      {
+        /** 并案 at intake: link each appeal to earlier appeals of the same matter. */
+        enabled: Type.Boolean({ default: true }),
+        /** Days back an appeal may find the same matter. */
+        windowDays: Type.Integer({ minimum: 1, maximum: 365, default: 30 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     hotlines: Type.Array(HotlineSchema, { default: [] }),
     hotlinesFile: Str({ default: 'config/hotlines.json' }),
     agents: Type.Array(AgentConfigSchema, { default: [] }),

@@ -19,6 +19,9 @@ import { staffAuth } from './http/staff-auth.ts'
 import { appealRoutes } from './http/appeal-routes.ts'
 import type { IntakeDeps } from '../channels/common/intake.ts'
 import { registerChannels } from '../channels/index.ts'
+import { postIntake } from './pipeline/post-intake.ts'
+import type { MatterLinker } from './matter/linker.ts'
+import type { MatterAlerts } from './matter/alerts.ts'
 import type { Acd } from './acd/types.ts'
 import type { AuthService } from './auth/auth-service.ts'
 import { authRoutes } from './auth/routes.ts'
@@ -31,7 +34,7 @@ export interface AppDeps {
   redis: Redis
   queue: AppealQueue
   logger?: Logger
-  /** Runs after an appeal is first stored (matter linking, ACD offer). */
+  /** Extra step after an HTTP intake first stored an appeal (tests observe intake with it). */
   onAccepted?: IntakeDeps['onAccepted']
   /** Outgoing HTTP (WeChat code2session ...); tests point it at a local server. */
   fetch?: typeof fetch
@@ -40,6 +43,10 @@ export interface AppDeps {
   acd?: Acd
   /** Agent login and token verification (gateway/auth); required with `acd`. */
   auth?: AuthService
+  /** 并案: links every queued appeal to its matter before it is offered. */
+  linker?: MatterLinker
+  /** 集中诉求 alerts for the wallboard. */
+  alerts?: MatterAlerts
 }
 
 declare module 'fastify' {
@@ -88,18 +95,12 @@ export async function build(config: Readonly<Config>, deps: AppDeps): Promise<Ap
     queue: deps.queue,
     metrics,
     storeReady: () => deps.redis.status === 'ready',
-    onAccepted:
-      deps.onAccepted ??
-      (acd
-        ? async (result, log) => {
-            // The appeal is already durable (record + bullmq job): if this fails, recovery adds the entry.
-            try {
-              await acd.addEntry(result.appeal)
-            } catch (err) {
-              log.warn({ appealId: result.appeal.id, err: { message: (err as Error).message } }, 'acd entry not added; recovery will add it')
-            }
-          }
-        : undefined),
+    onAccepted: deps.onAccepted,
+  }
+  // Matter linking, then the ACD entry: run by the queue once an appeal is queued (and again by the
+  // sweeper after a crash), for every channel alike.
+  if (acd || deps.linker) {
+    deps.queue.onQueued(postIntake({ acd, linker: deps.linker, alerts: deps.alerts, logger: app.log as unknown as Logger }))
   }
   if (deps.auth) {
     app.decorate('auth', deps.auth)

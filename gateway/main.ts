@@ -5,6 +5,8 @@ import { createLogger } from './log.ts'
 import { connectRedis, waitReady } from './queue/redis.ts'
 import { RedisAppealQueue } from './queue/redis-appeal-queue.ts'
 import { createAcdStack } from './acd/create-acd.ts'
+import { MatterLinker } from './matter/linker.ts'
+import { MatterAlerts } from './matter/alerts.ts'
 
 async function main(): Promise<void> {
   const config = loadConfig()
@@ -24,9 +26,15 @@ async function main(): Promise<void> {
     queueName: config.queue.name,
     timezone: config.timezone,
     retentionDays: config.queue.retentionDays,
+    onHookError: (appealId, err) =>
+      logger.warn({ appealId, err: { message: err.message, code: (err as { code?: string }).code } }, 'post-intake step failed; the sweeper will retry'),
   })
   const stack = await createAcdStack({ config, redis, queue, logger })
-  const app = await build(config, { redis, queue, logger, acd: stack.acd, auth: stack.auth })
+  const linker = config.matter.enabled
+    ? new MatterLinker({ redis, keyPrefix: config.redis.keyPrefix, windowDays: config.matter.windowDays })
+    : undefined
+  const alerts = new MatterAlerts(redis, config.redis.keyPrefix)
+  const app = await build(config, { redis, queue, logger, acd: stack.acd, auth: stack.auth, linker, alerts })
 
   const sweep = async () => {
     try {

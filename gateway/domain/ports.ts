@@ -33,6 +33,13 @@ export interface AppealQueue {
   /** Appeals of one citizen across channels, newest first. */
   citizenAppeals(key: CitizenKey, limit?: number): Promise<Appeal[]>
   stats(): Promise<QueueStats>
+  /**
+   * Registers the post-intake step (matter linking, ACD entry) run once an appeal is queued. It must
+   * be idempotent: after a crash the sweeper runs it again. Until it succeeds the appeal stays pending.
+   */
+  onQueued(hook: PostIntakeHook): void
 }
+
+export type PostIntakeHook = (appeal: Appeal) => Promise<void>
 
 export type CitizenKey = { kind: 'phone'; value: string } | { kind: 'openid'; value: string }

@@ -5,6 +5,8 @@
  *   status  - current status
  *   history - comma-joined JSON status changes (read as a JSON array)
  *   ih      - intake hash of what the channel sent (tells a re-delivery from a reused key)
+ * The pending set holds every appeal whose intake pipeline (queue add, then the post-intake hook:
+ * matter linking, ACD entry) has not finished; the sweeper finishes what a crash interrupted.
  * Creation is one Lua script (these are our own keys, not bullmq's): either the record, its number,
  * its citizen indexes and its pending mark all exist, or none does.
  */
@@ -32,7 +34,7 @@ end
 return {1, number, 'received', ARGV[4]}
 `
 
-/** Moves status from one of ARGV[1] (comma-separated) to ARGV[2]; appends history; clears pending. */
+/** Moves status from one of ARGV[1] (comma-separated) to ARGV[2]; appends history. */
 const TRANSITION = `
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then return -1 end
@@ -40,7 +42,6 @@ local allowed = false
 for s in string.gmatch(ARGV[1], '[^,]+') do if s == status then allowed = true end end
 if not allowed then return 0 end
 redis.call('HSET', KEYS[1], 'status', ARGV[2], 'history', redis.call('HGET', KEYS[1], 'history') .. ',' .. ARGV[3])
-if ARGV[2] ~= 'received' then redis.call('ZREM', KEYS[2], ARGV[4]) end
 return 1
 `
 

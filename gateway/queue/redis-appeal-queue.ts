@@ -4,15 +4,18 @@
  * Write order, and why a crash anywhere is safe:
  *   1. create the record (one Lua script; idempotent by the id derived from channel + external id)
  *   2. bullmq add with jobId = appeal id (bullmq ignores an add whose job id exists)
- *   3. mark the record 'queued' (conditional on 'received'; removes it from the pending set)
+ *   3. mark the record 'queued' (conditional on 'received')
+ *   4. the post-intake hook (matter linking, ACD entry), then drop the pending mark
  * A crash after 1 leaves a 'received' record in the pending set: the channel's retry repeats 2 and 3
- * (the citizen got no 202 yet, so it retries), and the sweeper completes it if nobody retries.
+ * (the citizen got no 202 yet, so it retries), and the sweeper completes it if nobody retries. A
+ * crash or failure in 4 leaves it pending too: the sweeper runs the (idempotent) hook again. A process
+ * without a hook (the import command) leaves its appeals pending for a gateway's sweeper to finish.
  */
 import { Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { Appeal, StatusChange } from '../domain/appeal.ts'
 import { priorityFor } from '../domain/appeal.ts'
-import type { AppealQueue, CitizenKey, QueueStats, Submission, SubmitResult } from '../domain/ports.ts'
+import type { AppealQueue, CitizenKey, PostIntakeHook, QueueStats, Submission, SubmitResult } from '../domain/ports.ts'
 import { GW_ERR_IDEMPOTENCY_MISMATCH } from '../errors.ts'
 import { appealIdFor, freshExternalId, intakeHash } from './appeal-id.ts'
 import { AppealStore } from './appeal-store.ts'
@@ -33,6 +36,8 @@ export interface RedisAppealQueueOptions {
   clock?: () => Date
   /** Test seam: runs between the record write and the queue add (fault injection for crash tests). */
   afterRecordWritten?: (appealId: string) => Promise<void>
+  /** Told when the post-intake hook failed (the appeal stays pending; the sweeper retries). */
+  onHookError?: (appealId: string, err: Error) => void
 }
 
 export class RedisAppealQueue implements AppealQueue {
@@ -40,6 +45,7 @@ export class RedisAppealQueue implements AppealQueue {
   readonly store: AppealStore
   readonly #opts: RedisAppealQueueOptions
   readonly #clock: () => Date
+  #hook?: PostIntakeHook
 
   constructor(opts: RedisAppealQueueOptions) {
     this.#opts = opts
@@ -89,7 +95,9 @@ export class RedisAppealQueue implements AppealQueue {
           { status: 'received', at: receivedAt },
           { status: 'queued', at: queuedAt },
         ]
-        return { appeal: { ...record, appealNumber: res.appealNumber, status: 'queued', history }, created: true }
+        const appeal: Appeal = { ...record, appealNumber: res.appealNumber, status: 'queued', history }
+        await this.#postIntake(appeal)
+        return { appeal, created: true }
       }
     }
     const appeal = await this.store.get(id)
@@ -97,22 +105,44 @@ export class RedisAppealQueue implements AppealQueue {
     return { appeal, created: res.created }
   }
 
-  /** Completes appeals whose queue entry was never confirmed (crash between record and queue add). */
-  async completeOrphans(olderThanSeconds: number): Promise<number> {
-    const ids = await this.store.pendingBefore(this.#clock().getTime() - olderThanSeconds * 1000)
+  onQueued(hook: PostIntakeHook): void {
+    this.#hook = hook
+  }
+
+  /** Runs the post-intake hook; only its success (or having none to run here) ends the pending mark. */
+  async #postIntake(appeal: Appeal, dropWithoutHook = false): Promise<boolean> {
+    if (!this.#hook) {
+      if (dropWithoutHook) await this.store.dropPending(appeal.id)
+      return dropWithoutHook
+    }
+    try {
+      await this.#hook(appeal)
+    } catch (err) {
+      this.#opts.onHookError?.(appeal.id, err as Error)
+      return false
+    }
+    await this.store.dropPending(appeal.id)
+    return true
+  }
+
+  /**
+   * Finishes appeals whose intake pipeline a crash (or an import without a hook) left unfinished:
+   * adds the missing queue entry, runs the post-intake hook. Returns how many it finished.
+   */
+  async completeOrphans(olderThanSeconds: number, batch = 1000): Promise<number> {
+    const ids = await this.store.pendingBefore(this.#clock().getTime() - olderThanSeconds * 1000, batch)
     let completed = 0
     for (const id of ids) {
-      const appeal = await this.store.get(id)
+      let appeal = await this.store.get(id)
       if (!appeal) {
         await this.store.dropPending(id)
         continue
       }
       if (appeal.status === 'received') {
         await this.#enqueue(id, appeal.channel, appeal.priority)
-        completed++
-      } else {
-        await this.store.dropPending(id)
+        appeal = (await this.store.get(id)) ?? appeal
       }
+      if (await this.#postIntake(appeal, true)) completed++
     }
     return completed
   }

@@ -282,6 +282,7 @@ t.test('a request that failed on our side can be retried verbatim', async (t) =>
     getByNumber: (n) => real.getByNumber(n),
     citizenAppeals: (k, l) => real.citizenAppeals(k, l),
     stats: () => real.stats(),
+    onQueued: (hook) => real.onQueued(hook),
   }
   const ta = await signedTestApp(t, { redis, prefix, deps: { queue: flaky } })
   const first = await sendSigned(ta, URLS.board, boardPost(1), board)

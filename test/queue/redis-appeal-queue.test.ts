@@ -130,3 +130,40 @@ t.test('calls are served before written appeals', async (t) => {
   const [next] = await peek.getJobs(['prioritized'], 0, 0, true)
   t.equal(next?.data.channel, 'voice')
 })
+
+t.test('the post-intake step runs once the appeal is queued; until it succeeds the appeal stays pending', async (t) => {
+  let now = new Date('2026-11-27T02:00:00Z')
+  const { q, redis, prefix } = await setup(t, { clock: () => now })
+  const seen: string[] = []
+  let failing = true
+  q.onQueued(async (appeal) => {
+    seen.push(`${appeal.appealNumber}:${appeal.status}`)
+    if (failing) throw new Error('linker unavailable')
+  })
+  const { appeal } = await q.submit({ channel: 'web', externalId: 'hook-1', draft })
+  t.same(seen, [`${appeal.appealNumber}:queued`], 'the step saw the queued appeal')
+  t.equal(await redis.zscore(appealKeys(prefix).pending, appeal.id) !== null, true, 'still pending after a failure')
+  failing = false
+  now = new Date(now.getTime() + 60_000)
+  t.equal(await q.completeOrphans(30), 1, 'the sweeper runs the step again')
+  t.equal(seen.length, 2)
+  t.equal(await redis.zcard(appealKeys(prefix).pending), 0, 'finished: no longer pending')
+  t.equal(await q.completeOrphans(30), 0)
+})
+
+t.test('appeals stored by a process without the step (the import command) are finished by a gateway', async (t) => {
+  let now = new Date('2026-11-27T02:00:00Z')
+  const { q: importer, redis, prefix } = await setup(t, { clock: () => now })
+  await importer.submit({ channel: 'message-board', externalId: 'post-1', draft })
+  await importer.submit({ channel: 'message-board', externalId: 'post-2', draft: { ...draft, content: '第二条留言' } })
+  const gateway = new RedisAppealQueue({ redis, keyPrefix: prefix, queueName: 'appeals', timezone: 'Asia/Shanghai', retentionDays: 30, clock: () => now })
+  t.teardown(() => gateway.close())
+  const finished: string[] = []
+  gateway.onQueued(async (appeal) => {
+    finished.push(appeal.external.id)
+  })
+  t.equal(await gateway.completeOrphans(30), 0, 'young appeals are left to their own process')
+  now = new Date(now.getTime() + 60_000)
+  t.equal(await gateway.completeOrphans(30), 2)
+  t.same(finished.sort(), ['post-1', 'post-2'])
+})
