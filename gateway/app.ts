@@ -126,6 +126,8 @@ export async function build(config: Readonly<Config>, deps: AppDeps): Promise<Ap
       verifyToken: tokenVerifier(deps.auth),
       listAgents: agentLister(deps.auth, acd),
       clock: deps.clock,
+      linker: deps.linker,
+      alerts: deps.alerts,
     })
   }
   await app.register(appealRoutes, {

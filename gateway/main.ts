@@ -29,10 +29,10 @@ async function main(): Promise<void> {
     onHookError: (appealId, err) =>
       logger.warn({ appealId, err: { message: err.message, code: (err as { code?: string }).code } }, 'post-intake step failed; the sweeper will retry'),
   })
-  const stack = await createAcdStack({ config, redis, queue, logger })
   const linker = config.matter.enabled
     ? new MatterLinker({ redis, keyPrefix: config.redis.keyPrefix, windowDays: config.matter.windowDays })
     : undefined
+  const stack = await createAcdStack({ config, redis, queue, logger, linker })
   const alerts = new MatterAlerts(redis, config.redis.keyPrefix)
   const app = await build(config, { redis, queue, logger, acd: stack.acd, auth: stack.auth, linker, alerts })
 

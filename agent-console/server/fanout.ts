@@ -11,6 +11,8 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Acd, AcdEvent, AcdStats, AgentStatus } from '../../gateway/acd/types.ts'
 import type { AppealQueue } from '../../gateway/domain/ports.ts'
+import type { MatterAlert, MatterAlerts } from '../../gateway/matter/alerts.ts'
+import type { MatterCards } from './matter-card.ts'
 import { PROTOCOL_VERSION } from './messages.ts'
 import type { ConsoleSession } from './session.ts'
 import type { SessionRegistry } from './session-registry.ts'
@@ -24,6 +26,10 @@ export interface FanoutOptions {
   clock: () => Date
   /** Agents known at start (name + status) for the wallboard's agent table; optional. */
   listAgents?: () => Promise<WallboardAgent[]>
+  /** 并案: the offer frame carries the appeal's matter (linked before the offer). */
+  matters?: MatterCards
+  /** 集中诉求 alerts: one subscription per process, fanned out to the wallboards it holds. */
+  alerts?: MatterAlerts
 }
 
 export interface WallboardAgent {
@@ -45,21 +51,32 @@ export class Fanout {
   private again = false
   private lastStats?: AcdStats
   private agentsLoaded = false
+  private stopAlerts?: Promise<(() => Promise<void>) | undefined>
 
   constructor(private readonly o: FanoutOptions) {}
 
-  start(): void {
+  /** Resolves once the alert subscription is live, so an alert published after start() is seen. */
+  async start(): Promise<void> {
     this.unsubscribe = this.o.acd.subscribe((ev) => this.onEvent(ev))
+    if (this.o.alerts) {
+      this.stopAlerts = this.o.alerts.subscribe((a) => this.onAlert(a)).catch((err: Error) => {
+        this.o.log.warn({ err: { message: err.message } }, 'matter alert subscription failed; wallboards get alerts on connect only')
+        return undefined
+      })
+    }
     this.timer = setInterval(() => {
       if (this.o.registry.wallboards().size > 0) void this.pushWallboards()
     }, this.o.refreshMs)
     this.timer.unref()
+    await this.stopAlerts
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
     this.unsubscribe?.()
     if (this.timer) clearInterval(this.timer)
     if (this.pending) clearTimeout(this.pending)
+    const stop = await this.stopAlerts
+    await stop?.()
   }
 
   /** Adds a wallboard socket and sends it a snapshot at once. */
@@ -68,6 +85,12 @@ export class Fanout {
     await this.loadAgents()
     const frame = await this.wallboardFrame()
     session.sendRaw(frame)
+    if (this.o.alerts) session.sendRaw(this.frame('matter.alerts', { alerts: await this.o.alerts.recent() }))
+  }
+
+  private onAlert(alert: MatterAlert): void {
+    const frame = this.frame('matter.alert', { alert })
+    for (const s of this.o.registry.wallboards()) s.sendRaw(frame)
   }
 
   private onEvent(ev: AcdEvent): void {
@@ -76,7 +99,8 @@ export class Fanout {
         this.toAgent(ev.offer.agentId, async (sessions) => {
           const appeal = await this.o.queue.get(ev.offer.appealId)
           if (!appeal) return
-          const frame = this.frame('offer', { offer: ev.offer, appeal, serverTime: this.o.clock().toISOString() })
+          const matter = (await this.o.matters?.card(appeal.id).catch(() => undefined)) ?? null
+          const frame = this.frame('offer', { offer: ev.offer, appeal, matter, serverTime: this.o.clock().toISOString() })
           for (const s of sessions) s.sendRaw(frame)
         })
         this.wallboardChanged()

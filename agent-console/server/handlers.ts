@@ -12,6 +12,8 @@ import {
   CONSOLE_ERR_NOT_FOUND,
   CONSOLE_ERR_VOICE_NOT_CONNECTED,
 } from './errors.ts'
+import type { MatterCards } from './matter-card.ts'
+import { MATTER_HANDLERS } from './matter-handlers.ts'
 import type { ClientMessage, ClientMessageType } from './messages.ts'
 import type { ConsoleSession } from './session.ts'
 import type { ConsoleSettings } from './snapshot.ts'
@@ -20,6 +22,8 @@ export interface HandlerContext {
   acd: Acd
   queue: AppealQueue
   settings: ConsoleSettings
+  /** 并案 on the appeal card; absent when the gateway runs without the matter linker. */
+  matters?: MatterCards
   /** Registers the session for wallboard frames and sends it the first snapshot. */
   watchWallboard: (session: ConsoleSession) => Promise<void>
   /** Verifies a renewed token of the same agent and moves the session's expiry; returns it. */
@@ -59,13 +63,13 @@ export const HANDLERS: { [K in ClientMessageType]: Handler<K> } = {
     return { status }
   },
 
-  'offer.accept': async (session, msg, { acd }) => {
+  'offer.accept': async (session, msg, { acd, matters }) => {
     // The ACD enforces this atomically too; answering "not found" here means a foreign offer id
     // tells the caller nothing about whose it is.
     const status = await acd.status(session.agentId)
     if (status.offer?.offerId !== msg.offerId) throw withField(new CONSOLE_ERR_NOT_FOUND('Offer'), '/offerId')
     const appeal = await acd.accept(session.agentId, msg.offerId)
-    return { appeal }
+    return { appeal, matter: (await matters?.card(appeal.id)) ?? null }
   },
 
   'offer.decline': async (session, msg, { acd }) => {
@@ -74,13 +78,13 @@ export const HANDLERS: { [K in ClientMessageType]: Handler<K> } = {
     await acd.decline(session.agentId, msg.offerId)
   },
 
-  'appeal.get': async (session, msg, { acd, queue }) => {
+  'appeal.get': async (session, msg, { acd, queue, matters }) => {
     if (!(await acd.canRead(session.agentId, msg.appealId))) {
       throw withField(new CONSOLE_ERR_FORBIDDEN('this appeal was not offered to you'), '/appealId')
     }
     const appeal = await queue.get(msg.appealId)
     if (!appeal) throw withField(new CONSOLE_ERR_NOT_FOUND('Appeal'), '/appealId')
-    return { appeal }
+    return { appeal, matter: (await matters?.card(appeal.id)) ?? null }
   },
 
   'appeal.complete': async (session, msg, { acd, settings }) => {
@@ -117,6 +121,8 @@ export const HANDLERS: { [K in ClientMessageType]: Handler<K> } = {
     requireSupervisor(session, 'the wallboard')
     await watchWallboard(session)
   },
+
+  ...MATTER_HANDLERS,
 
   'call.answer': voiceNotConnected,
   'call.hangup': voiceNotConnected,

@@ -14,6 +14,7 @@ export const TOKEN_PROTOCOL_PREFIX = 'token.'
 
 const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._:-]+$' })
 const AppealId = Type.String({ pattern: '^ap_[A-Za-z0-9_-]{24}$' })
+const MatterId = Type.String({ pattern: '^M[0-9]{1,18}$' })
 
 function msg<T extends string, P extends Record<string, TSchema>>(type: T, props: P) {
   return Type.Object(
@@ -72,6 +73,12 @@ export const CLIENT_MESSAGES = {
   'agent.set-state': msg('agent.set-state', { agentId: Id, state: SettableState, reason: Type.Optional(NotReadyReason) }),
   /** Supervisor only: start receiving `wallboard` frames. */
   'wallboard.subscribe': msg('wallboard.subscribe', {}),
+  // 并案 on the appeal card: only for an appeal offered to or held by the agent (ACD canRead).
+  'matter.get': msg('matter.get', { appealId: AppealId }),
+  'matter.confirm': msg('matter.confirm', { appealId: AppealId }),
+  'matter.detach': msg('matter.detach', { appealId: AppealId }),
+  'matter.suggest': msg('matter.suggest', { appealId: AppealId }),
+  'matter.attach': msg('matter.attach', { appealId: AppealId, matterId: MatterId }),
   // Call control: carried today, answered CONSOLE_ERR_VOICE_NOT_CONNECTED until the voice path lands.
   'call.answer': msg('call.answer', {}),
   'call.hangup': msg('call.hangup', {}),

@@ -15,6 +15,9 @@ import type { Redis } from 'ioredis'
 import type { Config } from '../../config/schema.ts'
 import type { Acd } from '../../gateway/acd/types.ts'
 import type { AppealQueue } from '../../gateway/domain/ports.ts'
+import type { MatterAlerts } from '../../gateway/matter/alerts.ts'
+import type { MatterLinker } from '../../gateway/matter/linker.ts'
+import { MatterCards } from './matter-card.ts'
 import { CLOSE } from './close-codes.ts'
 import { decode, type Envelope } from './decode.ts'
 import { CONSOLE_ERR_FORBIDDEN, CONSOLE_ERR_INTERNAL, CONSOLE_ERR_ORIGIN, CONSOLE_ERR_REPLACED, CONSOLE_ERR_TOKEN_EXPIRED, CONSOLE_ERR_UNAUTHORIZED, CONSOLE_ERR_AUTH_TIMEOUT, CONSOLE_ERR_IDENTITY_CHANGED } from './errors.ts'
@@ -23,7 +26,7 @@ import { HANDLERS, type HandlerContext } from './handlers.ts'
 import type { ClientMessage, ClientMessageType } from './messages.ts'
 import { ConsoleSession, type CodedError, type Surface } from './session.ts'
 import { SessionRegistry } from './session-registry.ts'
-import { welcome } from './snapshot.ts'
+import { MATTER_LABELS, welcome } from './snapshot.ts'
 import { authenticate, handleProtocols, originAllowed, tokenFromProtocols, type TokenVerifier } from './socket-auth.ts'
 
 export interface AgentConsoleOptions {
@@ -37,6 +40,10 @@ export interface AgentConsoleOptions {
   /** Agents with name and status for the wallboard table (from the ACD's agent store). */
   listAgents?: () => Promise<WallboardAgent[]>
   clock?: () => Date
+  /** 并案 on the appeal card (offer, welcome, decisions). */
+  linker?: MatterLinker
+  /** 集中诉求 alerts pushed to wallboards. */
+  alerts?: MatterAlerts
 }
 
 const WEB_ROOT = fileURLToPath(new URL('../web/', import.meta.url))
@@ -82,6 +89,7 @@ export async function agentConsole(app: FastifyInstance, opts: AgentConsoleOptio
     s.log.info({ code: 'CONSOLE_ERR_REPLACED' }, 'console taken over by a newer login')
     s.closeWith(CLOSE.replaced, new CONSOLE_ERR_REPLACED())
   })
+  const matters = opts.linker ? new MatterCards(opts.linker, opts.queue) : undefined
   const fanout = new Fanout({
     acd: opts.acd,
     queue: opts.queue,
@@ -90,6 +98,8 @@ export async function agentConsole(app: FastifyInstance, opts: AgentConsoleOptio
     refreshMs: cfg.wallboardRefreshMs,
     clock,
     listAgents: opts.listAgents,
+    matters,
+    alerts: opts.alerts,
   })
   const settings = {
     dispositions: cfg.dispositions,
@@ -104,6 +114,7 @@ export async function agentConsole(app: FastifyInstance, opts: AgentConsoleOptio
     acd: opts.acd,
     queue: opts.queue,
     settings,
+    matters,
     watchWallboard: (s) => fanout.watch(s),
     renew: async (s, token) => {
       const identity = await authenticate(opts.verifyToken, token, clock())
@@ -117,7 +128,7 @@ export async function agentConsole(app: FastifyInstance, opts: AgentConsoleOptio
   let heartbeat: NodeJS.Timeout | undefined
   app.addHook('onReady', async () => {
     await registry.start()
-    fanout.start()
+    await fanout.start()
     heartbeat = setInterval(() => {
       for (const s of registry.all()) {
         if (!s.alive) {
@@ -133,7 +144,7 @@ export async function agentConsole(app: FastifyInstance, opts: AgentConsoleOptio
   })
   app.addHook('onClose', async () => {
     if (heartbeat) clearInterval(heartbeat)
-    fanout.stop()
+    await fanout.stop()
     await registry.close()
   })
 
@@ -183,14 +194,14 @@ export async function agentConsole(app: FastifyInstance, opts: AgentConsoleOptio
         session = s
         await registry.add(s)
         if (closed) return
-        if (surface === 'console') s.send('welcome', await welcome(s, opts.acd, opts.queue, settings, clock()))
+        if (surface === 'console') s.send('welcome', await welcome(s, opts.acd, opts.queue, settings, clock(), matters))
         else {
           s.send('welcome', {
             session: s.id,
             serverTime: clock().toISOString(),
             agent: { id: s.agentId, name: identity.name, role: identity.role },
             tokenExpiresAt: identity.expiresAt.toISOString(),
-            settings: { queues: settings.transferQueues },
+            settings: { queues: settings.transferQueues, matterLabels: MATTER_LABELS },
           })
           await fanout.watch(s)
         }

@@ -9,6 +9,7 @@ import { appealKeys } from '../queue/keys.ts'
 import type { AppealStore } from '../queue/appeal-store.ts'
 import { ACD_ERR_APPEAL_NOT_FOUND, ACD_ERR_INVALID_STATE } from './errors.ts'
 import type { IntakeRecord } from './types.ts'
+import type { MatterSummary } from '../matter/summary.ts'
 
 const COMPLETE_RECORD = `
 local st = redis.call('HGET', KEYS[1], 'status')
@@ -23,27 +24,34 @@ interface RecordRedis extends Redis {
   acdCompleteRecord(key: string, data: string, change: string): Promise<string>
 }
 
-/** The appeal as handed off: the agent's intake record merged in. */
+/** The appeal as handed off: the agent's intake record merged in, and its matter (并案) if linked. */
 export type CompletedAppeal = Appeal & {
   intake: { summary?: string; disposition: string; agentId: string; completedAt: string }
+  matter?: MatterSummary
 }
+
+/** Reads an appeal's matter at completion, so agent decisions made on the card travel with it. */
+export type MatterOf = (appealId: string) => Promise<MatterSummary | undefined>
 
 export class AppealRecords {
   readonly #redis: RecordRedis
   readonly #keys: ReturnType<typeof appealKeys>
   readonly #store: AppealStore
+  readonly #matterOf?: MatterOf
 
-  constructor(redis: Redis, keyPrefix: string, store: AppealStore) {
+  constructor(redis: Redis, keyPrefix: string, store: AppealStore, matterOf?: MatterOf) {
     if (!('acdCompleteRecord' in redis)) redis.defineCommand('acdCompleteRecord', { numberOfKeys: 1, lua: COMPLETE_RECORD })
     this.#redis = redis as RecordRedis
     this.#keys = appealKeys(keyPrefix)
     this.#store = store
+    this.#matterOf = matterOf
   }
 
   async complete(appealId: string, record: IntakeRecord, agentId: string, at: string): Promise<CompletedAppeal> {
     const appeal = await this.#store.get(appealId)
     if (!appeal) throw new ACD_ERR_APPEAL_NOT_FOUND(appealId)
     if (appeal.status === 'completed') return appeal as CompletedAppeal
+    const matter = await this.#matterOf?.(appealId)
     const merged: CompletedAppeal = {
       ...appeal,
       ...(record.category ? { category: record.category } : {}),
@@ -55,6 +63,7 @@ export class AppealRecords {
         agentId,
         completedAt: at,
       },
+      ...(matter ? { matter } : {}),
     }
     const { appealNumber: _n, status: _s, history: _h, ...data } = merged
     const change: StatusChange = { status: 'completed', at, by: agentId }

@@ -9,6 +9,8 @@ import { BullmqHandoff } from '../handoff/workorder-handoff.ts'
 import { startWebhookWorker } from '../handoff/webhook-worker.ts'
 import { RedisAcd, type Timers } from './redis-acd.ts'
 import type { WorkOrderJob } from '../handoff/workorder-handoff.ts'
+import type { MatterLinker } from '../matter/linker.ts'
+import { matterOf } from '../matter/summary.ts'
 
 export interface AcdStack {
   acd: RedisAcd
@@ -26,6 +28,8 @@ export interface AcdStackOptions {
   clock?: () => Date
   timers?: Timers | false
   fetch?: typeof fetch
+  /** 并案: a completed record carries its matter to the work-order system. */
+  linker?: MatterLinker
   /** Start the webhook worker when handoff.webhookUrl is set (default true). */
   worker?: boolean
 }
@@ -43,6 +47,7 @@ export async function createAcdStack(o: AcdStackOptions): Promise<AcdStack> {
     hotlines: config.hotlines,
     appeals: o.queue,
     handoff,
+    ...(o.linker ? { matterOf: matterOf(o.linker) } : {}),
     agents: auth.directory.profiles(),
     clock: o.clock,
     logger: logger.child({ component: 'acd' }),

@@ -11,7 +11,7 @@ import { CATEGORIES, type Appeal } from '../domain/appeal.ts'
 import type { RedisAppealQueue } from '../queue/redis-appeal-queue.ts'
 import { localDate } from '../queue/local-date.ts'
 import type { Handoff } from '../handoff/workorder-handoff.ts'
-import { AppealRecords, type CompletedAppeal } from './appeal-records.ts'
+import { AppealRecords, type CompletedAppeal, type MatterOf } from './appeal-records.ts'
 import { entrySpecOf, relaxationFor } from './entry-spec.ts'
 import {
   ACD_ERR_APPEAL_NOT_FOUND,
@@ -69,6 +69,8 @@ export interface RedisAcdOptions {
   hotlines: readonly Hotline[]
   appeals: RedisAppealQueue
   handoff?: Handoff
+  /** The appeal's matter (并案) at completion, carried in the handed-off record. */
+  matterOf?: MatterOf
   agents?: AgentProfile[]
   clock?: () => Date
   logger?: Logger
@@ -96,7 +98,7 @@ export class RedisAcd implements Acd {
       if (!(name in opts.redis)) opts.redis.defineCommand(name, { numberOfKeys: 0, lua })
     }
     this.#redis = opts.redis as ScriptRedis
-    this.#records = new AppealRecords(opts.redis, opts.keyPrefix, opts.appeals.store)
+    this.#records = new AppealRecords(opts.redis, opts.keyPrefix, opts.appeals.store, opts.matterOf)
     this.#stats = new AcdStatsReader({ redis: opts.redis, keys: this.keys, acd: opts.acd, timezone: opts.timezone, clock: this.#clock })
   }
 

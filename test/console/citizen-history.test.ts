@@ -7,7 +7,8 @@ const PHONE = '13712345678'
 
 async function held(t: { teardown(fn: () => unknown): void }) {
   const c = await consoleApp(t)
-  await c.queue.submit({ channel: 'voice', origin: '12315', draft: { citizen: { phone: PHONE }, content: '之前的来电' } })
+  // An earlier call to 12333: it waits in the ACD for an agent with that hotline's skill (not 1001).
+  await c.queue.submit({ channel: 'voice', origin: '12333', draft: { citizen: { phone: PHONE }, content: '之前的来电' } })
   const token = await c.token('1001')
   const ws = await TestClient.open(c.wsUrl, { protocols: ['gw.v1', `token.${token}`] })
   await ws.type('welcome')

@@ -12,6 +12,8 @@ import type { Role } from '../../../gateway/acd/types.ts'
 import { build, type App } from '../../../gateway/app.ts'
 import { createLogger } from '../../../gateway/log.ts'
 import { RedisAppealQueue } from '../../../gateway/queue/redis-appeal-queue.ts'
+import { MatterAlerts } from '../../../gateway/matter/alerts.ts'
+import { MatterLinker } from '../../../gateway/matter/linker.ts'
 import type { DeepPartial } from '../../../config/load.ts'
 import type { Config } from '../../../config/schema.ts'
 import { testConfig } from '../../helpers/app.ts'
@@ -24,6 +26,8 @@ export const DEMO_PASSWORD = 'demo12345'
 export interface ConsoleTestApp {
   app: App
   stack: AcdStack
+  linker: MatterLinker
+  alerts: MatterAlerts
   queue: RedisAppealQueue
   redis: Redis
   prefix: string
@@ -34,7 +38,7 @@ export interface ConsoleTestApp {
   /** A signed access token as gateway/auth issues it (same issuer/audience/secret); ttl may be negative. */
   token(agentId: string, role?: Role, ttlSeconds?: number): Promise<string>
   /** Submits a web appeal through the real channel; returns its id. */
-  webAppeal(content?: string, phone?: string): Promise<string>
+  webAppeal(content?: string, phone?: string, address?: string): Promise<string>
 }
 
 interface TapLike {
@@ -64,8 +68,11 @@ export async function consoleApp(
     timezone: config.timezone,
     retentionDays: config.queue.retentionDays,
   })
-  const stack = await createAcdStack({ config, redis, queue, logger })
-  const app = await build(config, { redis, queue, logger, acd: stack.acd, auth: stack.auth })
+  // As main.ts wires it: matter linking before the offer, 集中诉求 alerts, matter in the handoff.
+  const linker = new MatterLinker({ redis, keyPrefix: prefix })
+  const alerts = new MatterAlerts(redis, prefix)
+  const stack = await createAcdStack({ config, redis, queue, logger, linker })
+  const app = await build(config, { redis, queue, logger, acd: stack.acd, auth: stack.auth, linker, alerts })
   t.teardown(async () => {
     await app.close()
     await stack.close()
@@ -78,6 +85,8 @@ export async function consoleApp(
   return {
     app,
     stack,
+    linker,
+    alerts,
     queue,
     redis,
     prefix,
@@ -97,12 +106,12 @@ export async function consoleApp(
         .setJti(randomUUID())
         .sign(secret)
     },
-    webAppeal: async (content = '小区门口路灯坏了一个星期，晚上很黑', phone = '13812345678') => {
+    webAppeal: async (content = '小区门口路灯坏了一个星期，晚上很黑', phone = '13812345678', address = '幸福路12号') => {
       const res = await app.inject({
         method: 'POST',
         url: '/v1/channels/web/appeals',
         headers: { 'idempotency-key': randomUUID() },
-        payload: { citizen: { phone, name: '张三' }, content, location: { address: '幸福路12号' } },
+        payload: { citizen: { phone, name: '张三' }, content, location: { address } },
       })
       if (res.statusCode !== 202) throw new Error(`web appeal refused: ${res.body}`)
       return (res.json() as { id: string }).id
