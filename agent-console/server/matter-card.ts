@@ -87,7 +87,8 @@ export class MatterCards {
       flags: link.flags,
       citizens: matter.citizens,
       score: link.score,
-      reasons: link.reasons,
+      // The stored link keeps the reasons of its first match; alone after a split, none hold.
+      reasons: matter.members.length > 1 ? link.reasons : [],
       ...(self?.decision ? { decision: self.decision } : {}),
       size: matter.members.length,
       others: others.map((m, i) => ({

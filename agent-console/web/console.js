@@ -6,9 +6,11 @@ import * as auth from './auth.js'
 import { ConsoleSocket } from './socket.js'
 import { renderAppeal, renderHistory } from './appeal-card.js'
 import { renderSoftphone } from './softphone.js'
+import { matterPanel } from './matter-panel.js'
+import { renderTransfer } from './transfer-panel.js'
 import { renderLogin } from './login.js'
 
-const S = { status: null, appeals: new Map(), currentId: null, offer: null, settings: null, agent: null, offset: 0 }
+const S = { status: null, appeals: new Map(), matters: new Map(), currentId: null, offer: null, settings: null, agent: null, offset: 0 }
 let socket
 const now = () => Date.now() + S.offset
 
@@ -60,6 +62,7 @@ function shell() {
         el('div', { id: 'wrapup', class: 'wrapup', hidden: true }),
         el('nav', { id: 'tabs', class: 'tabs' }),
         el('div', { id: 'card', class: 'card' }),
+        el('div', { id: 'matter', class: 'card', hidden: true }),
         el('form', { id: 'intake', class: 'intake', hidden: true, onsubmit: onComplete }),
       ),
       el(
@@ -86,6 +89,7 @@ function onWelcome(w) {
   S.agent = w.agent
   $('#agent').textContent = `${w.agent.name}（${w.agent.id}）`
   S.appeals = new Map(w.appeals.map((a) => [a.id, a]))
+  S.matters = new Map(Object.entries(w.matters ?? {}))
   if (!S.appeals.has(S.currentId)) S.currentId = w.appeals[0]?.id ?? null
   S.offer = w.offer ?? null
   renderSoftphone($('#softphone'), w.settings.voice)
@@ -141,7 +145,7 @@ async function setMyState(key) {
 
 function onOffer(f) {
   S.offset = Date.parse(f.serverTime) - Date.now()
-  S.offer = { offer: f.offer, appeal: f.appeal }
+  S.offer = { offer: f.offer, appeal: f.appeal, matter: f.matter }
   renderOffer()
   const active = document.activeElement
   if (!active || !['INPUT', 'TEXTAREA', 'SELECT'].includes(active.tagName)) $('#offer .accept')?.focus()
@@ -174,6 +178,7 @@ function renderOffer() {
     ),
     el('p', { class: 'offer-preview', 'data-testid': 'offer-preview', text: appeal.content.slice(0, 120) }),
     el('p', { class: 'countdown', id: 'offer-countdown' }),
+    S.offer.matter ? panel(appeal.id, S.offer.matter) : null,
     el(
       'div',
       { class: 'actions' },
@@ -192,6 +197,7 @@ async function accept() {
     S.offer = null
     renderOffer()
     S.appeals.set(ack.appeal.id, ack.appeal)
+    S.matters.set(ack.appeal.id, ack.matter)
     S.currentId = ack.appeal.id
     renderWork()
     $('#intake select[name=category]')?.focus()
@@ -216,6 +222,7 @@ async function fetchAppeal(appealId) {
   try {
     const ack = await socket.request('appeal.get', { appealId })
     S.appeals.set(appealId, ack.appeal)
+    S.matters.set(appealId, ack.matter)
     S.currentId ??= appealId
     renderWork()
   } catch (err) {
@@ -224,6 +231,7 @@ async function fetchAppeal(appealId) {
 }
 
 function dropAppeal(appealId) {
+  S.matters.delete(appealId)
   if (!S.appeals.delete(appealId)) return
   if (S.currentId === appealId) S.currentId = S.appeals.keys().next().value ?? null
   renderWork()
@@ -253,12 +261,27 @@ function renderWork() {
     $('#intake').hidden = true
     $('#transfer').hidden = true
     $('#history').replaceChildren(el('h2', { text: T.history.title }))
+    $('#matter').hidden = true
     return
   }
   card.replaceChildren(renderAppeal(appeal, S.settings))
+  $('#matter').hidden = false
+  $('#matter').replaceChildren(panel(appeal.id, S.matters.get(appeal.id)))
   renderForm(appeal)
-  renderTransfer(appeal)
+  renderTransfer($('#transfer'), appeal, {
+    queues: S.settings.transferQueues,
+    request: (type, body) => socket.request(type, body),
+    onDone: () => (dropAppeal(appeal.id), toast(T.transfer.done)),
+    onError: (err) => toast(errorText(err)),
+  })
   void renderHistory($('#history'), appeal, now())
+}
+
+/** The 并案 panel; a decision updates the stored matter (offer or held appeal) in place. */
+function panel(appealId, matter) {
+  const onChange = (m) => (S.offer?.appeal.id === appealId ? (S.offer.matter = m) : S.matters.set(appealId, m))
+  const request = (type, body) => socket.request(type, body)
+  return matterPanel({ appealId, matter, labels: S.settings?.matterLabels, request, onChange, onError: (err) => toast(errorText(err)) })
 }
 
 function renderForm(appeal) {
@@ -304,29 +327,6 @@ async function onComplete(ev) {
   } catch (err) {
     toast(errorText(err))
   }
-}
-
-function renderTransfer(appeal) {
-  const box = $('#transfer')
-  box.hidden = false
-  const queue = el('select', { id: 't-queue' }, el('option', { value: '', text: '—' }), (S.settings.transferQueues ?? []).map((q) => el('option', { value: q.queue, text: q.label })))
-  const agent = el('input', { id: 't-agent', inputmode: 'numeric', maxlength: 8, size: 8 })
-  const go = async () => {
-    const target = agent.value.trim() ? { agentId: agent.value.trim() } : queue.value ? { queue: queue.value } : null
-    if (!target) return
-    try {
-      await socket.request('appeal.transfer', { appealId: appeal.id, target })
-      dropAppeal(appeal.id)
-      toast(T.transfer.done)
-    } catch (err) {
-      toast(errorText(err))
-    }
-  }
-  box.replaceChildren(
-    el('h2', { text: T.transfer.title }),
-    el('div', { class: 'grid' }, el('label', { for: 't-queue', text: T.transfer.toQueue }), queue, el('label', { for: 't-agent', text: T.transfer.toAgent }), agent),
-    el('div', { class: 'actions' }, el('button', { type: 'button', text: T.transfer.submit, onclick: go })),
-  )
 }
 
 function renderWrapUp() {

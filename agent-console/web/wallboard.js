@@ -4,11 +4,13 @@ import { $, el } from './dom.js'
 import * as auth from './auth.js'
 import { ConsoleSocket } from './socket.js'
 import { renderLogin } from './login.js'
+import { AlertSlot } from './wallboard-alerts.js'
 
 const W = T.wallboard
 let socket
 let offset = 0
 let queueLabels = new Map()
+let alerts
 
 document.title = T.wallboardTitle
 const s = auth.saved()
@@ -31,6 +33,7 @@ function start() {
       ),
     ),
   )
+  alerts = new AlertSlot($('#alerts'))
   socket = new ConsoleSocket({ surface: 'wallboard' })
   socket.addEventListener('connection', (e) => {
     $('#conn').textContent = T.connection[e.detail.state]
@@ -44,7 +47,10 @@ function start() {
   })
   socket.addEventListener('welcome', (e) => {
     queueLabels = new Map((e.detail.settings?.queues ?? []).map((q) => [q.queue, q.label]))
+    alerts.setLabel(e.detail.settings?.matterLabels?.flags?.concentrated)
   })
+  socket.addEventListener('matter.alerts', (e) => alerts.reset(e.detail.alerts ?? []))
+  socket.addEventListener('matter.alert', (e) => alerts.push(e.detail.alert))
   socket.addEventListener('wallboard', (e) => render(e.detail))
   socket.connect()
 }

@@ -15,14 +15,15 @@ export interface MatterSummary {
   reasons: ReasonCode[]
 }
 
-export function summarize(link: MatterLink): MatterSummary {
+/** `alone`: the appeal is the only member now (split off by an agent): no reason links it to anything. */
+export function summarize(link: MatterLink, alone = false): MatterSummary {
   return {
     matterId: link.matterId,
     repeat: link.flags.repeat,
     repeatOf: link.flags.repeatOf,
     concentrated: link.flags.concentrated,
     citizens: link.citizens,
-    reasons: link.reasons,
+    reasons: alone ? [] : link.reasons,
   }
 }
 
@@ -30,6 +31,9 @@ export function summarize(link: MatterLink): MatterSummary {
 export function matterOf(linker: MatterLinker): (appealId: string) => Promise<MatterSummary | undefined> {
   return async (appealId) => {
     const link = await linker.get(appealId)
-    return link ? summarize(link) : undefined
+    if (!link) return undefined
+    // The stored link keeps the reasons of its first match; after a split they no longer hold.
+    const members = (await linker.matter(link.matterId)).members.length
+    return summarize(link, members <= 1)
   }
 }

@@ -73,6 +73,7 @@ t.test('confirm, detach and attach go through the socket, are kept by the linker
   const d = detached.matter as MatterCard
   t.not(d.matterId, original, 'split off into a matter of its own')
   t.same(d.others, [], 'the card no longer lists the other two')
+  t.same(d.reasons, [], 'nor reasons that no longer hold')
   t.equal(d.flags.concentrated, false)
   t.equal(d.decision?.kind, 'detached')
   t.equal((await c.linker.get(third))!.matterId, d.matterId, 'the linker keeps it')
@@ -173,6 +174,6 @@ t.test('the completed record carries its matter to the workorders queue, as the 
   await a.request('matter.detach', { appealId: ids[2] })
   await a.request('appeal.complete', { appealId: ids[2], record })
   const split = (await c.stack.handoff.queue.getJob(ids[2]!))?.data.appeal as CompletedAppeal | undefined
-  t.match(split?.matter, { concentrated: false, citizens: 1 }, 'a split appeal leaves as its own matter')
+  t.match(split?.matter, { concentrated: false, citizens: 1, reasons: [] }, 'a split appeal leaves as its own matter')
   t.not(split?.matter?.matterId, m.matterId)
 })
