@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import { connectRedis, waitReady } from '../../gateway/queue/redis.ts'
+import { deleteByPrefix } from '../../gateway/queue/delete-prefix.ts'
 
 export const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379'
 
@@ -13,14 +14,7 @@ export function randomPrefix(): string {
   return `test-${randomUUID()}`
 }
 
-export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0'
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000)
-    cursor = next
-    if (keys.length) await redis.unlink(...keys)
-  } while (cursor !== '0')
-}
+export const deleteKeys = deleteByPrefix
 
 /** A ready connection plus a fresh prefix; keys and connection are cleaned up when the test ends. */
 export async function testRedis(t: Teardown, prefix = randomPrefix()): Promise<{ redis: Redis; prefix: string }> {
