@@ -29,14 +29,17 @@ export async function testRedis(t: Teardown, prefix = randomPrefix()): Promise<{
   return { redis, prefix }
 }
 
-/** Keys under the prefix, rate-limit counters excepted (they count requests, not appeals). */
+/**
+ * Keys under the prefix, except rate-limit counters (they count requests, not appeals) and bullmq's
+ * queue metadata (written by the Queue constructor in the background, whenever it gets to it).
+ */
 export async function countKeys(redis: Redis, prefix: string): Promise<number> {
   let cursor = '0'
   let n = 0
   do {
     const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000)
     cursor = next
-    n += keys.filter((k) => !k.startsWith(`${prefix}:ratelimit:`)).length
+    n += keys.filter((k) => !k.startsWith(`${prefix}:ratelimit:`) && !/^[^:]+:bull:[^:]+:meta$/.test(k)).length
   } while (cursor !== '0')
   return n
 }
