@@ -4,6 +4,8 @@
  * round trip in the same run. Also: Redis bytes per agent.
  * Run alone: npx tsx bench/acd-offer.bench.ts
  */
+import type { BenchRow } from './row.ts'
+import { deleteByPrefix } from '../gateway/queue/delete-prefix.ts'
 import { randomUUID } from 'node:crypto'
 import { Writable } from 'node:stream'
 import { loadConfig } from '../config/load.ts'
@@ -13,13 +15,7 @@ import { createLogger } from '../gateway/log.ts'
 import { RedisAppealQueue } from '../gateway/queue/redis-appeal-queue.ts'
 import { connectRedis, waitReady } from '../gateway/queue/redis.ts'
 
-export interface BenchRow {
-  name: string
-  value: number
-  unit: string
-  baseline?: string
-  baselineValue?: number
-}
+export type { BenchRow }
 
 const AGENTS = 500
 const WAITING = 1000
@@ -93,12 +89,7 @@ export async function run(): Promise<BenchRow[]> {
   } finally {
     await acd.close()
     await queue.close()
-    let cursor = '0'
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000)
-      cursor = next
-      if (keys.length) await redis.unlink(...keys)
-    } while (cursor !== '0')
+    await deleteByPrefix(redis, prefix)
     await redis.quit()
   }
 }

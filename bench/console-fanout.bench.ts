@@ -10,6 +10,8 @@
  *
  * Run alone: npx tsx bench/console-fanout.bench.ts
  */
+import type { BenchRow } from './row.ts'
+import { deleteByPrefix } from '../gateway/queue/delete-prefix.ts'
 import { fork, type ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { Writable } from 'node:stream'
@@ -30,13 +32,7 @@ import { Fanout } from '../agent-console/server/fanout.ts'
 import { ConsoleSession } from '../agent-console/server/session.ts'
 import { SessionRegistry } from '../agent-console/server/session-registry.ts'
 
-export interface BenchRow {
-  name: string
-  value: number
-  unit: string
-  baseline?: string
-  baselineValue?: number
-}
+export type { BenchRow }
 
 const SOCKETS = 500
 const PUSHES = 100
@@ -233,12 +229,7 @@ export async function run(): Promise<BenchRow[]> {
     clients.stop()
     await stack.close()
     await queue.close()
-    let cursor = '0'
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000)
-      cursor = next
-      if (keys.length) await redis.unlink(...keys)
-    } while (cursor !== '0')
+    await deleteByPrefix(redis, prefix)
     await redis.quit()
   }
 }

@@ -75,6 +75,10 @@ async function main(): Promise<void> {
     env: {},
     overrides: {
       env: 'production',
+      // The intake path alone: no agents, no ACD, no matter linker (bench/acd-offer and
+      // bench/matter-link measure those steps).
+      agentsFile: '',
+      auth: { jwtSecret: 'bench-only-jwt-secret-0123456789abcdef' },
       redis: { url: opts.redisUrl, keyPrefix: opts.keyPrefix },
       log: { level: opts.logLevel },
       server: { host: '127.0.0.1', port: 0 },

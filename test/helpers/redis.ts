@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import { connectRedis, waitReady } from '../../gateway/queue/redis.ts'
+import { deleteByPrefix } from '../../gateway/queue/delete-prefix.ts'
 
 export const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379'
 
@@ -13,14 +14,7 @@ export function randomPrefix(): string {
   return `test-${randomUUID()}`
 }
 
-export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0'
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000)
-    cursor = next
-    if (keys.length) await redis.unlink(...keys)
-  } while (cursor !== '0')
-}
+export const deleteKeys = deleteByPrefix
 
 /** A ready connection plus a fresh prefix; keys and connection are cleaned up when the test ends. */
 export async function testRedis(t: Teardown, prefix = randomPrefix()): Promise<{ redis: Redis; prefix: string }> {
@@ -35,14 +29,17 @@ export async function testRedis(t: Teardown, prefix = randomPrefix()): Promise<{
   return { redis, prefix }
 }
 
-/** Keys under the prefix, rate-limit counters excepted (they count requests, not appeals). */
+/**
+ * Keys under the prefix, except rate-limit counters (they count requests, not appeals) and bullmq's
+ * queue metadata (written by the Queue constructor in the background, whenever it gets to it).
+ */
 export async function countKeys(redis: Redis, prefix: string): Promise<number> {
   let cursor = '0'
   let n = 0
   do {
     const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000)
     cursor = next
-    n += keys.filter((k) => !k.startsWith(`${prefix}:ratelimit:`)).length
+    n += keys.filter((k) => !k.startsWith(`${prefix}:ratelimit:`) && !/^[^:]+:bull:[^:]+:meta$/.test(k)).length
   } while (cursor !== '0')
   return n
 }

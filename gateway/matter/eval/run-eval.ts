@@ -2,6 +2,7 @@
  * Feeds labelled appeals in intake order through the real MatterLinker on a fresh random key
  * prefix, scores the result, and deletes its keys. Used by the CLI and by the regression test.
  */
+import { deleteByPrefix } from '../../queue/delete-prefix.ts'
 import { randomUUID } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import { MatterLinker } from '../linker.ts'
@@ -13,15 +14,6 @@ export interface EvalResult {
   firstHalf: PairMetrics
   secondHalf: PairMetrics
   big: { found: number; total: number }
-}
-
-export async function deleteByPrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0'
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000)
-    cursor = next
-    if (keys.length) await redis.unlink(...keys)
-  } while (cursor !== '0')
 }
 
 export async function runEval(redis: Redis, data: LabeledAppeal[], persons: Map<string, string>): Promise<EvalResult> {

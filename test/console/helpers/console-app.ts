@@ -14,6 +14,7 @@ import { createLogger } from '../../../gateway/log.ts'
 import { RedisAppealQueue } from '../../../gateway/queue/redis-appeal-queue.ts'
 import { MatterAlerts } from '../../../gateway/matter/alerts.ts'
 import { MatterLinker } from '../../../gateway/matter/linker.ts'
+import type { Submission } from '../../../gateway/domain/ports.ts'
 import type { DeepPartial } from '../../../config/load.ts'
 import type { Config } from '../../../config/schema.ts'
 import { testConfig } from '../../helpers/app.ts'
@@ -39,6 +40,8 @@ export interface ConsoleTestApp {
   token(agentId: string, role?: Role, ttlSeconds?: number): Promise<string>
   /** Submits a web appeal through the real channel; returns its id. */
   webAppeal(content?: string, phone?: string, address?: string): Promise<string>
+  /** An appeal handled before the test (in the citizen's history, never routed again); returns its id. */
+  pastAppeal(submission: Submission): Promise<string>
 }
 
 interface TapLike {
@@ -105,6 +108,16 @@ export async function consoleApp(
         .setExpirationTime(now + ttl)
         .setJti(randomUUID())
         .sign(secret)
+    },
+    pastAppeal: async (submission) => {
+      // A queue without the post-intake step, as the appeal predates this gateway's routing.
+      const past = new RedisAppealQueue({ redis, keyPrefix: prefix, queueName: config.queue.name, timezone: config.timezone, retentionDays: 30 })
+      const { appeal } = await past.submit(submission)
+      await past.store.transition(appeal.id, ['queued'], 'completed', new Date().toISOString(), 'earlier-agent')
+      await past.queue.remove(appeal.id)
+      await past.store.dropPending(appeal.id)
+      await past.close()
+      return appeal.id
     },
     webAppeal: async (content = '小区门口路灯坏了一个星期，晚上很黑', phone = '13812345678', address = '幸福路12号') => {
       const res = await app.inject({
