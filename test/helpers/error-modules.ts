@@ -6,4 +6,5 @@ export const ERROR_MODULES: (() => Promise<unknown>)[] = [
   () => import('../../gateway/auth/errors.ts'),
   () => import('../../gateway/acd/errors.ts'),
   () => import('../../agent-console/server/errors.ts'),
+  () => import('../../gateway/matter/errors.ts'),
 ]
