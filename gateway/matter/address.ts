@@ -34,6 +34,8 @@ const HAN = '\\p{Script=Han}'
 const STOP_CHARS = /[我们你他她它的了在是有这那个哪都也就说到从往向去来给把被让对和跟与及或还又再很太不没上下外前后边面旁附近整全每各该此其啥么什怎样呢吗吧呀啦嘛条口段头号楼走线公道一二三四五六七八九十字岔半小大老满过找政请]/u
 /** 马路 is "the street": 满马路, 过马路 are no road names, 驿马路 is. */
 const STOP_STEM = /^(?:.马|..城)$/u
+/** 跑路 (abscond), 修路, 让路, 堵路 ...: a verb before 路 is no road name. */
+const VERB_BEFORE_ROAD = /[跑修让带问迷堵挡赶绕抄认拦铺封挖]$/u
 
 const COMPOUND_SUFFIX =
   '家园|佳园|嘉园|花园|华庭|名都|佳苑|雅苑|雅居|新村|小区|公寓|大厦|家属院|新城|校区|苑|园|府|城|村|庄|屯|寨'
@@ -131,6 +133,8 @@ export function extractPlaces(text: string): Places {
     const stem = m[1]!
     const suffix = m[2]!
     if (!okStem(stem) || (suffix === '园' && NOT_COMPOUND_YUAN.test(stem))) continue
+    // 西园路, 花园街: a road named after a place, taken as a road below.
+    if (/^(?:路|街|大道|巷)/u.test(text.slice(m.index! + m[0].length))) continue
     // 小区/村/苑 name places where people live; 校区/广场/府 are sites, still places.
     out.compounds.push(soundKey(stem))
     out.stems.push(soundKey(stem))
@@ -140,7 +144,7 @@ export function extractPlaces(text: string): Places {
   const roads: { key: string; end: number; start: number }[] = []
   for (const m of text.matchAll(ROAD_RE)) {
     const stem = m[1]!
-    if (!okStem(stem)) continue
+    if (!okStem(stem) || VERB_BEFORE_ROAD.test(stem)) continue
     // "西津街菜市场": 街 as part of a compound name already taken is still a road.
     roads.push({ key: roadKey(stem), start: m.index!, end: m.index! + m[0].length })
   }
@@ -223,4 +227,27 @@ export function hasPlace(p: Places): boolean {
   return (
     p.compounds.length + p.roads.length + p.intersections.length + p.entities.length + p.routes.length > 0
   )
+}
+
+/** Characters after which a bigram is read as a name when nothing else places the appeal. */
+const MENTION_SPAN = 120
+const MENTION_MAX = 48
+
+/**
+ * Sound keys of every two-character window of a text that names no place: a caller who says
+ * "恒泰那个工地" or "力美跑了" names a firm or compound without its suffix. The keys are looked up
+ * among the stems other appeals are indexed by; a window only counts when some appeal nearby in
+ * time was filed under that name (linker.ts), so ordinary words cost a lookup and nothing more.
+ */
+export function nameMentions(text: string): string[] {
+  const out: string[] = []
+  const han = /\p{Script=Han}{2}/uy
+  const span = text.slice(0, MENTION_SPAN)
+  for (let i = 0; i + 1 < span.length && out.length < MENTION_MAX; i++) {
+    han.lastIndex = i
+    const m = han.exec(span)
+    if (!m || !okStem(m[0])) continue
+    out.push(soundKey(m[0]))
+  }
+  return uniq(out)
 }

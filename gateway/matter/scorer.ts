@@ -48,6 +48,8 @@ interface PlaceMatch {
   reasons: ReasonCode[]
   hardConflict: boolean
   softConflict: boolean
+  /** Each names a road or compound the other does not: two sites, even of one firm. */
+  otherSite: boolean
 }
 
 function scopeOf(f: AppealFeatures): 'building' | 'unit' | undefined {
@@ -109,7 +111,7 @@ function placeMatch(a: AppealFeatures, b: AppealFeatures): PlaceMatch {
     (bothAndDisjoint(pa.compounds, pb.compounds) ||
       bothAndDisjoint(a.addrPlaces.roads, b.addrPlaces.roads) ||
       bothAndDisjoint(a.addrPlaces.compounds, b.addrPlaces.compounds))
-  return { value, reasons, hardConflict, softConflict }
+  return { value, reasons, hardConflict, softConflict, otherSite }
 }
 
 /** 1 same problem, 0.75 related, 0.5 overlapping, 0 different, undefined when a side has none. */
@@ -187,5 +189,9 @@ export function scorePair(a: AppealFeatures, b: AppealFeatures): PairScore {
       // without being the same request: apart, however close the place and wording.
     }
   }
-  return { score, reasons, same, sameCitizen: citizen, conflict: place.hardConflict || stale || topic === 0, sameProblem: topic === 1 }
+  // One firm at two sites is a conflict for folding: a bare firm name ("恒泰那个工地") must not
+  // bridge the firm's two sites (rule 4). Two compounds hearing one site may still be folded.
+  const firmTwoSites = place.otherSite && shared(a.places.entities, b.places.entities) && place.value < 0.85
+  const conflict = place.hardConflict || stale || topic === 0 || firmTwoSites
+  return { score, reasons, same, sameCitizen: citizen, conflict, sameProblem: topic === 1 }
 }

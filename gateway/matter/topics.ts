@@ -23,6 +23,13 @@ export interface TopicDef {
    * problems (a burst main, a site's noise) name the caller's building only as their home.
    */
   scope?: 'building' | 'unit'
+  /** Words that void the match: 一滴水都没有 is no drip from the ceiling. */
+  not?: string[]
+  /**
+   * A remedy asked for (a refund), not a problem: it never stands for the appeal when a problem is
+   * named too ("the gym closed, please make it refund my card" is about the prepaid card).
+   */
+  remedy?: boolean
 }
 
 export const TOPICS: TopicDef[] = [
@@ -30,17 +37,17 @@ export const TOPICS: TopicDef[] = [
   { code: 'radiator-leak', family: 'radiator-leak', any: ['暖气片', '暖气管', '暖气'], with: ['漏水', '爆了', '爆裂', '裂了', '渗水', '接口漏'], scope: 'building' },
   { code: 'heating-fee', family: 'heating-fee', any: ['暖气费', '供暖费', '取暖费', '取暖补贴', '供热费'], personal: true },
   { code: 'heating-start', family: 'heating-fee', any: ['开始烧', '几号供暖', '什么时候供暖', '提前供暖'], personal: true },
-  { code: 'water-main', family: 'water-main', any: ['爆管', '水管爆', '管子爆', '管道爆', '水管子爆', '冒水', '渗水', '漏水点', '管网', '水管漏'], acuteDays: 3 },
-  { code: 'water-outage', family: 'water-main', any: ['停水', '没水', '没有水', '断水', '不来水', '供水中断'], acuteDays: 3 },
+  { code: 'water-main', family: 'water-main', any: ['爆管', '水管爆', '管子爆', '管道爆', '水管子爆', '冒水', '渗水', '漏水点', '管网', '水管漏', '水管破', '管道破', '管子破', '主管道', '水管裂', '管道裂', '水漫', '自来水管'], acuteDays: 3 },
+  { code: 'water-outage', family: 'water-main', any: ['停水', '没水', '没有水', '断水', '不来水', '供水中断', '恢复供水', '一滴水都没'], acuteDays: 3 },
   { code: 'water-pressure', family: 'water-pressure', any: ['水压', '水小', '水特别小', '二次供水', '加压泵'], scope: 'building' },
   { code: 'water-quality', family: 'water-quality', any: ['水是黄', '水黄', '是黄的', '发黄', '浑浊', '水质', '一层泥'] },
-  { code: 'ceiling-leak', family: 'ceiling-leak', any: ['楼上漏', '滴水', '天花板', '顶棚漏', '渗到'], with: ['漏', '滴', '渗'], scope: 'building' },
+  { code: 'ceiling-leak', family: 'ceiling-leak', any: ['楼上漏', '滴水', '天花板', '顶棚漏', '渗到'], with: ['漏', '滴', '渗'], not: ['一滴水都没', '一滴水也没'], scope: 'building' },
   { code: 'garage-flood', family: 'garage-flood', any: ['车库'], with: ['积水', '渗', '漏'] },
   { code: 'power-outage', family: 'power', any: ['停电', '断电', '没电', '跳闸'] },
   { code: 'wiring-hazard', family: 'wiring', any: ['拉电线', '飞线', '私拉', '电动车充电', '充电'], scope: 'building' },
   { code: 'elevator-fault', family: 'elevator', any: ['电梯'], with: ['坏', '停', '困', '故障', '维修', '不能用', '等配件', '修'], scope: 'unit' },
   { code: 'elevator-install', family: 'elevator-install', any: ['加装电梯'] },
-  { code: 'construction-noise', family: 'construction-noise', any: ['施工', '工地', '浇筑', '打桩', '搅拌车', '泵车', '振动棒', '震动棒', '电锯'], with: ['晚', '夜', '凌晨', '噪', '吵', '睡', '扰民', '响', '声音', '十点', '点多'] },
+  { code: 'construction-noise', family: 'construction-noise', any: ['施工', '工地', '在建', '楼盘', '浇筑', '打桩', '搅拌车', '泵车', '振动棒', '震动棒', '电锯'], with: ['晚', '夜', '凌晨', '噪', '吵', '睡', '扰民', '响', '声音', '十点', '点多'] },
   { code: 'renovation-noise', family: 'renovation-noise', any: ['装修'], with: ['电钻', '噪', '吵', '周末', '打钻', '敲'], scope: 'building' },
   { code: 'dust', family: 'dust', any: ['扬尘', '灰大', '土撒', '遗撒', '撒得', '不盖', '苫盖', '尘土', '灰尘'] },
   { code: 'odor', family: 'odor', any: ['臭味', '异味', '酸臭', '废气', '偷排', '恶臭', '发酵', '气味'] },
@@ -57,7 +64,7 @@ export const TOPICS: TopicDef[] = [
   { code: 'manhole', family: 'manhole', any: ['井盖'] },
   { code: 'streetlight', family: 'streetlight', any: ['路灯'] },
   { code: 'stair-light', family: 'stair-light', any: ['楼道灯', '声控灯', '楼梯灯'], scope: 'unit' },
-  { code: 'bus-route', family: 'bus-route', any: ['改线', '改道', '线路调整', '调整线路', '改线路', '站点取消', '取消', '没公交', '原线路', '绕行'] , with: ['公交', '路车', '站', '线路'] },
+  { code: 'bus-route', family: 'bus-route', any: ['改线', '改道', '线路调整', '调整线路', '改线路', '站点取消', '取消', '没公交', '原线路', '绕行', '不走', '不经过', '不停了', '改走'] , with: ['公交', '路车', '站', '线路'] },
   { code: 'bus-schedule', family: 'bus-schedule', any: ['末班车', '班次', '发车', '首班', '发车间隔', '车太少', '加密班次', '增加班次', '间隔太长'] },
   { code: 'bus-driver', family: 'bus-driver', any: ['司机'], with: ['公交', '路车', '开走', '急刹', '猛'] },
   { code: 'taxi', family: 'taxi', any: ['出租车', '打表', '拒载', '网约车'] },
@@ -66,7 +73,8 @@ export const TOPICS: TopicDef[] = [
   { code: 'deposit', family: 'deposit', any: ['押金'] },
   { code: 'property-deed', family: 'property-deed', any: ['不动产证', '房产证', '不动产权证', '办证', '产权证'] },
   { code: 'handover', family: 'handover', any: ['延期交房', '逾期交房', '推迟交房', '还没交房', '延期交付', '不交房', '交房推迟', '交房延期', '逾期交付', '迟迟不交房', '到期不交房'] },
-  { code: 'prepaid-card', family: 'prepaid-card', any: ['办卡', '充值', '会员卡', '年卡', '预付'] },
+  { code: 'prepaid-card', family: 'prepaid-card', any: ['办卡', '充值', '会员卡', '年卡', '预付', '储值卡', '次卡', '充的钱', '卡里还有', '办的卡', '预存'] },
+  { code: 'business-closure', family: 'prepaid-card', any: ['倒闭', '跑路', '关门', '停业', '人去楼空', '卷款', '联系不上'], with: ['卡', '充', '会员', '退钱', '退款', '预付', '交了'] },
   { code: 'expired-goods', family: 'food-safety', any: ['过期', '变质', '发霉', '保质期'] },
   { code: 'short-weight', family: 'short-weight', any: ['缺斤短两', '短斤', '少秤', '斤两', '一称', '秤上', '秤有问题', '不够秤', '缺秤', '回家称', '不足量', '计量不准', '缺量', '加不满', '少加'] },
   { code: 'price-charge', family: 'charges', any: ['乱收费', '资料费', '多收', '收费', '收一块', '涨价', '收钱'] },
@@ -107,7 +115,7 @@ export const TOPICS: TopicDef[] = [
   { code: 'road-occupation', family: 'road-occupation', any: ['围挡', '占道施工', '封路', '道路封闭', '挖开'] },
   { code: 'access-control', family: 'access-control', any: ['门禁', '道闸', '小区大门'], with: ['坏', '打不开', '不能用', '收费'] },
   { code: 'medical-service', family: 'medical-service', any: ['医院', '医生', '护士', '挂号'], with: ['态度', '推诿', '乱收费', '排队', '投诉'] },
-  { code: 'refund', family: 'refund', any: ['退款', '退费', '不给退', '不退钱'] },
+  { code: 'refund', family: 'refund', any: ['退款', '退费', '不给退', '不退钱'], remedy: true },
   { code: 'praise', family: 'praise', any: ['表扬', '感谢', '锦旗'] },
   { code: 'hukou', family: 'hukou', any: ['户口', '落户', '迁入', '准迁'], personal: true },
   { code: 'residence-permit', family: 'residence-permit', any: ['居住证'], personal: true },
@@ -132,6 +140,7 @@ interface Compiled {
   def: TopicDef
   any: Matcher
   with: Matcher | undefined
+  not: Matcher | undefined
 }
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
@@ -148,6 +157,7 @@ const COMPILED: Compiled[] = TOPICS.map((def) => ({
   def,
   any: matcher(def.any),
   with: def.with?.length ? matcher(def.with) : undefined,
+  not: def.not?.length ? matcher(def.not) : undefined,
 }))
 export const TOPIC_BY_CODE = new Map(TOPICS.map((t) => [t.code, t]))
 
@@ -196,10 +206,13 @@ export function detectTopics(compactText: string, textSyllables?: string[], prai
     const best = positionOf(c.any, text, sounds, at)
     if (best < 0) continue
     if (c.with && positionOf(c.with, text, sounds, at) < 0) continue
+    if (c.not && c.not.chars.test(text)) continue
     hits.push({ code: c.def.code, pos: best })
   }
   hits.sort((a, b) => a.pos - b.pos)
-  const codes = hits.map((h) => h.code)
+  // A remedy (退款) stands for the appeal only when no problem is named.
+  const problems = hits.filter((h) => !TOPIC_BY_CODE.get(h.code)?.remedy)
+  const codes = [...problems, ...hits.filter((h) => TOPIC_BY_CODE.get(h.code)?.remedy)].map((h) => h.code)
   // A praise that mentions a problem as context is a praise of its own (rule 8).
   if (praise || codes.includes('praise')) return ['praise', ...codes.filter((c) => c !== 'praise')]
   return codes

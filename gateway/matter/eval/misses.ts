@@ -11,7 +11,7 @@ import { extractFeatures } from '../features.ts'
 import { MatterLinker } from '../linker.ts'
 import { scorePair } from '../scorer.ts'
 import type { AppealFeatures } from '../types.ts'
-import { readDataset } from './dataset.ts'
+import { readDataset, readPersons } from './dataset.ts'
 
 const { values } = parseArgs({ options: { data: { type: 'string' }, persons: { type: 'string' } } })
 if (!values.data) {
@@ -24,10 +24,14 @@ const prefix = `eval-${randomUUID()}`
 try {
   const linker = new MatterLinker({ redis, keyPrefix: prefix })
   for (const d of data) await linker.link(d.appeal)
+  const persons = values.persons ? readPersons(values.persons) : new Map<string, string>()
   const predicted = new Map<string, string>()
+  const flagged = new Map<string, number>()
   const feats = new Map<string, AppealFeatures>()
   for (const d of data) {
-    predicted.set(d.appeal.id, (await linker.get(d.appeal.id))!.matterId)
+    const l = (await linker.get(d.appeal.id))!
+    predicted.set(d.appeal.id, l.matterId)
+    if (l.flags.concentrated) flagged.set(l.matterId, l.citizens)
     feats.set(d.appeal.id, extractFeatures(d.appeal))
   }
   const short = (id: string) => id.replace(/^ap_/, '')
@@ -64,6 +68,17 @@ try {
   for (const [m, ids] of byPred) {
     const labels = new Set(ids.map((id) => matterOf.get(id)))
     if (labels.size > 1) process.stdout.write(`MERGED ${m}: ${ids.map((id) => `${short(id)}(${matterOf.get(id)})`).join(' ')}\n`)
+  }
+  if (persons.size) {
+    for (const [m, ids] of byPred) {
+      const people = new Set(ids.map((id) => persons.get(id)))
+      if (flagged.has(m) && people.size < 3) process.stdout.write(`FALSE 集中诉求 ${m}: ${people.size} persons, counted ${flagged.get(m)}\n`)
+    }
+    for (const [m, ids] of truth) {
+      const people = new Set(ids.map((id) => persons.get(id)))
+      if (people.size >= 3 && !ids.some((id) => flagged.has(predicted.get(id)!)))
+        process.stdout.write(`BIG MISSED ${m}: ${people.size} persons in ${ids.length} appeals\n`)
+    }
   }
 } finally {
   await deleteByPrefix(redis, prefix)
