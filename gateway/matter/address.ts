@@ -65,7 +65,7 @@ const ENTITY_KINDS: [RegExp, string][] = [
   [/小学|中学|幼儿园|学校/u, 'school'],
 ]
 const ENTITY_RE = new RegExp(
-  `(\\p{Script=Han}{2})(饲料厂|饲料有限公司|饲料公司|有限公司|劳务|建设|项目|工地|生鲜|超市|健身房|健身|理发店|火锅店|面馆|牛肉面|烧烤店|诊所|驿站|加油站|农贸市场|菜市场|市场|火车站|汽车站|换热站|小学|幼儿园|公园|医院|商场|广场(?!舞)|宾馆|酒店|ktv|网吧|洗浴|养殖场|垃圾站|中转站|物流|运输公司|搬家公司|家政公司|装修公司|中介)`,
+  `(\\p{Script=Han}{2})(饲料厂|饲料有限公司|饲料公司|有限公司|劳务|建设|项目|工地|生鲜|超市|健身房|健身|理发店|火锅店|面馆|牛肉面|烧烤店|诊所|驿站|加油站|农贸市场|菜市场|市场|火车站|汽车站|换热站|小学|幼儿园|公园|医院|商场|广场(?!舞)|宾馆|酒店|ktv|网吧|洗浴|养殖场|垃圾站|中转站|物流|运输公司|搬家公司|家政公司|装修公司|中介|夜市|早市|步行街|美食街|商业街|教育|培训学校|培训机构|培训中心|早教)`,
   'gu',
 )
 const SHOP_KIND_RE =
@@ -181,6 +181,10 @@ export function extractPlaces(text: string): Places {
     if (okStem(stem) && !/^(?:火车|汽车|客运|高铁|地铁|加油|换热|快递|公交|车站)$/u.test(stem) && !/[东西南北中]$/u.test(stem)) {
       out.entities.push(`station:${soundKey(stem)}`)
     }
+  }
+  // A bare 西站 / 东站 (a city's stations and the crossroads named after them: 西站十字).
+  for (const m of text.matchAll(/(?:^|[^\p{Script=Han}]|[在到去的是近])([东西南北])站(?![台着住起])/gu)) {
+    out.entities.push(`station:${soundKey(m[1]!)}`)
   }
   for (const m of text.matchAll(/(?:地铁|轨道交通)(\d{1,2})号线/gu)) out.routes.push(`metro${m[1]}`)
   for (const m of text.matchAll(/(\d{1,2})中(?=新校区|新学校|新校|校区|那|的|工地|项目|\s|$)/gu)) out.entities.push(`school${m[1]}`)

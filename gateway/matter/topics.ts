@@ -33,7 +33,7 @@ export interface TopicDef {
 }
 
 export const TOPICS: TopicDef[] = [
-  { code: 'heating-cold', family: 'heating', any: ['暖气', '供暖', '供热', '暖气片', '采暖', '换热站'], with: ['不热', '冰凉', '凉', '温度', '室温', '不达标', '没热', '冷', '度', '停暖', '温的'], scope: 'building' },
+  { code: 'heating-cold', family: 'heating', any: ['暖气', '供暖', '供热', '暖气片', '采暖', '换热站'], with: ['不热', '冰凉', '凉', '温度', '室温', '不达标', '没热', '冷', '度', '停暖', '温的', '没有暖气', '没暖气', '暖气没', '不供暖', '没供暖', '没供热'], scope: 'building' },
   { code: 'radiator-leak', family: 'radiator-leak', any: ['暖气片', '暖气管', '暖气'], with: ['漏水', '爆了', '爆裂', '裂了', '渗水', '接口漏'], scope: 'building' },
   { code: 'heating-fee', family: 'heating-fee', any: ['暖气费', '供暖费', '取暖费', '取暖补贴', '供热费'], personal: true },
   { code: 'heating-start', family: 'heating-fee', any: ['开始烧', '几号供暖', '什么时候供暖', '提前供暖'], personal: true },
@@ -59,7 +59,7 @@ export const TOPICS: TopicDef[] = [
   { code: 'illegal-parking', family: 'parking', any: ['乱停', '停满了车', '双排停车', '占道停车', '停车'], with: ['人行道', '占', '满', '堵', '双排', '乱'] },
   { code: 'parking-fee', family: 'parking-fee', any: ['停车费', '停车管理费', '车位费'] },
   { code: 'property-fee', family: 'property-fee', any: ['物业费'] },
-  { code: 'street-vending', family: 'vending', any: ['摆摊', '早市', '夜市', '占道经营', '小贩', '卖菜', '占道'] },
+  { code: 'street-vending', family: 'vending', any: ['摆摊', '占道经营', '小贩', '卖菜', '占道'] },
   { code: 'pothole', family: 'pothole', any: ['坑', '塌陷', '陷下去', '坑洼', '坑槽', '塌了'] },
   { code: 'manhole', family: 'manhole', any: ['井盖'] },
   { code: 'streetlight', family: 'streetlight', any: ['路灯'] },
@@ -73,10 +73,10 @@ export const TOPICS: TopicDef[] = [
   { code: 'deposit', family: 'deposit', any: ['押金'] },
   { code: 'property-deed', family: 'property-deed', any: ['不动产证', '房产证', '不动产权证', '办证', '产权证'] },
   { code: 'handover', family: 'handover', any: ['延期交房', '逾期交房', '推迟交房', '还没交房', '延期交付', '不交房', '交房推迟', '交房延期', '逾期交付', '迟迟不交房', '到期不交房'] },
-  { code: 'prepaid-card', family: 'prepaid-card', any: ['办卡', '充值', '会员卡', '年卡', '预付', '储值卡', '次卡', '充的钱', '卡里还有', '办的卡', '预存'] },
-  { code: 'business-closure', family: 'prepaid-card', any: ['倒闭', '跑路', '关门', '停业', '人去楼空', '卷款', '联系不上'], with: ['卡', '充', '会员', '退钱', '退款', '预付', '交了'] },
+  { code: 'prepaid-card', family: 'prepaid-card', any: ['办卡', '充值', '会员卡', '年卡', '预付', '储值卡', '次卡', '充的钱', '卡里还有', '办的卡', '预存', '预交', '课时费'] },
+  { code: 'business-closure', family: 'prepaid-card', any: ['倒闭', '跑路', '关门', '停业', '停课', '人去楼空', '卷款', '联系不上'], with: ['卡', '充', '会员', '退钱', '退款', '预付', '交了', '交的钱', '学费', '培训费', '课时费', '预交'] },
   { code: 'expired-goods', family: 'food-safety', any: ['过期', '变质', '发霉', '保质期'] },
-  { code: 'short-weight', family: 'short-weight', any: ['缺斤短两', '短斤', '少秤', '斤两', '一称', '秤上', '秤有问题', '不够秤', '缺秤', '回家称', '不足量', '计量不准', '缺量', '加不满', '少加'] },
+  { code: 'short-weight', family: 'short-weight', any: ['缺斤短两', '短斤', '少秤', '斤两', '一称', '秤上', '秤有问题', '不够秤', '缺秤', '回家称', '不足量', '计量不准', '缺量', '加不满', '少加', '秤不准', '缺斤少两', '短秤', '鬼秤', '少了一两', '少了二两', '少了两两', '少了三两', '少了半斤', '只有八两', '只有九两'] },
   { code: 'price-charge', family: 'charges', any: ['乱收费', '资料费', '多收', '收费', '收一块', '涨价', '收钱'] },
   { code: 'garbage', family: 'garbage', any: ['垃圾', '垃圾房', '垃圾箱', '垃圾桶'] },
   { code: 'dumping', family: 'dumping', any: ['建筑垃圾', '倾倒', '偷倒', '乱倒', '渣土'], with: ['倒', '堆'] },
