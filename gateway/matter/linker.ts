@@ -15,7 +15,7 @@ import { MT_ERR_APPEAL_NOT_LINKED, MT_ERR_CONTENDED, MT_ERR_MATTER_NOT_FOUND } f
 import { readAppeal } from './features.ts'
 import { countCitizens, sameCitizen } from './identity.ts'
 import { MatterStore, type MatterState, type StoredAppeal } from './matter-store.ts'
-import { scorePair, type PairScore } from './scorer.ts'
+import { sameIncident, scorePair, type PairScore } from './scorer.ts'
 import { queryTokens, writeTokens } from './tokens.ts'
 import type { AppealFeatures, Decision, MatterLink, MatterView, RelatedAppeal } from './types.ts'
 
@@ -198,7 +198,22 @@ export class MatterLinker {
     if (best && strong.includes(best.matterId)) {
       best.bridges = strong.filter((m) => m !== best!.matterId).slice(0, FOLD_MAX_BRIDGES)
     }
-    return best
+    return best ?? this.#incident(f, byMatter)
+  }
+
+  /**
+   * No place matched: an acute incident whose cause this appeal names joins it when exactly one
+   * matter in the last hours qualifies (two bursts that morning: it stays alone, an agent decides).
+   */
+  #incident(f: AppealFeatures, byMatter: Map<string, { c: StoredAppeal; s: PairScore }[]>): Choice | undefined {
+    let found: Choice | undefined
+    for (const [matterId, scored] of byMatter) {
+      const hit = scored.find((x) => !x.s.conflict && sameIncident(f, x.c.features))
+      if (!hit) continue
+      if (found) return undefined
+      found = { matterId, best: hit.s, scored: scored.sort((a, b) => b.s.score - a.s.score), bridges: [] }
+    }
+    return found
   }
 
   #linkOf(f: AppealFeatures, choice: Choice | undefined, citizens: number): Omit<MatterLink, 'matterId' | 'becameConcentrated'> {

@@ -195,3 +195,25 @@ export function scorePair(a: AppealFeatures, b: AppealFeatures): PairScore {
   const conflict = place.hardConflict || stale || topic === 0 || firmTwoSites
   return { score, reasons, same, sameCitizen: citizen, conflict, sameProblem: topic === 1 }
 }
+
+/** How close in time two reports of one acute incident are when only the cause ties them. */
+export const INCIDENT_WINDOW_MS = 12 * 3_600_000
+
+/**
+ * One acute incident seen from two places: a report names the other's problem as its cause
+ * without its place ("我们小区停水了，说是外面主管道破了" after a burst main reported from the
+ * road), within hours, nothing in conflict. Weak on its own: the linker uses it only when no
+ * place matched and exactly one matter qualifies.
+ */
+export function sameIncident(a: AppealFeatures, b: AppealFeatures): boolean {
+  const ta = a.topics[0]
+  const tb = b.topics[0]
+  if (!ta || !tb || a.generic || b.generic) return false
+  const da = TOPIC_BY_CODE.get(ta)
+  const db = TOPIC_BY_CODE.get(tb)
+  if (da?.acuteDays === undefined || db?.acuteDays === undefined || da.family !== db.family) return false
+  if (Math.abs(a.at - b.at) > INCIDENT_WINDOW_MS) return false
+  const causeNamed = (ta !== tb && a.topics.includes(tb)) || (ta !== tb && b.topics.includes(ta))
+  if (!causeNamed) return false
+  return !placeMatch(a, b).hardConflict
+}
