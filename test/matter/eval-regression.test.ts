@@ -14,6 +14,8 @@ const SETS = [
   { data: 'test/data/merge-check/check3.jsonl', persons: 'test/data/merge-check/persons3.json', f1: 0.85 },
   { data: 'test/data/merge-check/check4.jsonl', persons: 'test/data/merge-check/persons4.json', f1: 0.85 },
   { data: 'test/data/merge-check/check5.jsonl', persons: 'test/data/merge-check/persons5.json', f1: 0.85 },
+  { data: 'test/data/merge-check/check6.jsonl', persons: 'test/data/merge-check/persons6.json', f1: 0.85 },
+  { data: 'test/data/merge-check/check7.jsonl', persons: 'test/data/merge-check/persons7.json', f1: 0.85 },
 ]
 
 t.test('the linker keeps its quality on the labelled sets', async (t) => {
