@@ -178,7 +178,7 @@ export function extractPlaces(text: string): Places {
   }
   for (const m of text.matchAll(/(\p{Script=Han}{2})站(?![台着住起])/gu)) {
     const stem = m[1]!
-    if (okStem(stem) && !/^(?:火车|汽车|客运|高铁|地铁|加油|换热|快递|公交|车站)$/u.test(stem) && !/[东西南北中]$/u.test(stem)) {
+    if (okStem(stem) && !/^(?:火车|汽车|客运|高铁|地铁|加油|换热|快递|公交|车站)$/u.test(stem) && !/[东西南北中驿]$/u.test(stem)) {
       out.entities.push(`station:${soundKey(stem)}`)
     }
   }

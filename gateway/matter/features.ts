@@ -36,6 +36,20 @@ function requestFirst(topics: string[], normalized: string): string[] {
   return topics
 }
 
+/** Clauses that guess ("是不是哪里爆管了", "会不会是停电了"): a guessed cause is no context. */
+const GUESS = /是不是|是否|会不会|莫非|难道|该不会/u
+
+/**
+ * Drops the secondary problems named only in a guess: "碧桂园停水了，是不是哪里爆管了" is a water
+ * cut whose cause the caller does not know, not a report that names a burst main as its cause.
+ */
+function dropGuesses(topics: string[], normalized: string): string[] {
+  if (topics.length < 2 || !GUESS.test(normalized)) return topics
+  const firm = compact(normalized.split(' ').filter((c) => !GUESS.test(c)).join(' '))
+  const stated = detectTopics(firm)
+  return topics.filter((t, i) => i === 0 || stated.includes(t))
+}
+
 export function extractFeatures(appeal: Appeal): AppealFeatures {
   return readAppeal(appeal).features
 }
@@ -53,8 +67,11 @@ export function readAppeal(appeal: Appeal): { features: AppealFeatures; mentions
   const syl = syllables(text)
   // A bus route named ("35路怎么不走滨河路了") is the bus context some problems need.
   const busText = places.routes.length > 0 && !text.includes('公交')
-  const topics = requestFirst(
-    detectTopics(busText ? `${text}公交` : text, busText ? [...syl, 'gong', 'jiao'] : syl, appeal.category === '表扬'),
+  const topics = dropGuesses(
+    requestFirst(
+      detectTopics(busText ? `${text}公交` : text, busText ? [...syl, 'gong', 'jiao'] : syl, appeal.category === '表扬'),
+      content,
+    ),
     content,
   )
   const home =

@@ -30,6 +30,11 @@ export interface TopicDef {
    * named too ("the gym closed, please make it refund my card" is about the prepaid card).
    */
   remedy?: boolean
+  /**
+   * The problem is told by the second word, the first only names its source (烧烤摊 ... 吵到半夜):
+   * the topic is placed where the complaint is, so "烧烤摊油烟熏人，还吵到半夜" is about the fumes.
+   */
+  placedByWith?: boolean
 }
 
 export const TOPICS: TopicDef[] = [
@@ -43,7 +48,7 @@ export const TOPICS: TopicDef[] = [
   { code: 'water-quality', family: 'water-quality', any: ['水是黄', '水黄', '是黄的', '发黄', '浑浊', '水质', '一层泥'] },
   { code: 'ceiling-leak', family: 'ceiling-leak', any: ['楼上漏', '滴水', '天花板', '顶棚漏', '渗到'], with: ['漏', '滴', '渗'], not: ['一滴水都没', '一滴水也没'], scope: 'building' },
   { code: 'garage-flood', family: 'garage-flood', any: ['车库'], with: ['积水', '渗', '漏'] },
-  { code: 'power-outage', family: 'power', any: ['停电', '断电', '没电', '跳闸'] },
+  { code: 'power-outage', family: 'power', any: ['停电', '断电', '没电', '跳闸', '什么时候来电', '啥时候来电', '还没来电', '都黑了', '一片漆黑'] },
   { code: 'wiring-hazard', family: 'wiring', any: ['拉电线', '飞线', '私拉', '电动车充电', '充电'], scope: 'building' },
   { code: 'elevator-fault', family: 'elevator', any: ['电梯'], with: ['坏', '停', '困', '故障', '维修', '不能用', '等配件', '修'], scope: 'unit' },
   { code: 'elevator-install', family: 'elevator-install', any: ['加装电梯'] },
@@ -90,11 +95,11 @@ export const TOPICS: TopicDef[] = [
   { code: 'traffic-jam', family: 'traffic-jam', any: ['拥堵', '堵车', '接送车辆'] },
   { code: 'toilet', family: 'toilet', any: ['公厕', '厕所'] },
   { code: 'shared-bikes', family: 'shared-bikes', any: ['共享单车'] },
-  { code: 'parcel-charge', family: 'parcel', any: ['快递驿站', '取件', '驿站'] },
+  { code: 'parcel-charge', family: 'parcel', any: ['快递驿站', '取件', '驿站', '快递点', '取快递', '取个件'] },
   { code: 'school-fee', family: 'charges', any: ['资料费', '练习册'] },
   { code: 'sewage', family: 'sewage', any: ['下水道', '污水', '化粪池', '返水', '堵塞', '管道堵', '冒污水', '排水'], with: ['堵', '冒', '溢', '返', '臭', '漫'] },
   { code: 'road-flooding', family: 'water-main', any: ['积水'], with: ['下雨', '雨后', '路面', '路口', '桥下', '涵洞', '路上'], acuteDays: 3 },
-  { code: 'venue-noise', family: 'venue-noise', any: ['酒吧', 'ktv', '歌厅', '夜店', '烧烤摊', '音乐声'], with: ['吵', '噪', '睡', '响', '晚', '夜'] },
+  { code: 'venue-noise', family: 'venue-noise', any: ['酒吧', 'ktv', '歌厅', '夜店', '烧烤摊', '音乐声'], with: ['吵', '噪', '睡', '响', '晚', '半夜', '夜里', '深夜', '夜间', '凌晨'], placedByWith: true },
   { code: 'trees', family: 'trees', any: ['树木', '大树', '树枝', '修剪', '砍树', '倒伏', '树倒'] },
   { code: 'greenbelt', family: 'greenbelt', any: ['绿地', '绿化带', '毁绿', '种菜'] },
   { code: 'falling-objects', family: 'falling-objects', any: ['高空抛物', '外墙脱落', '瓷砖脱落', '掉下来'] },
@@ -205,9 +210,10 @@ export function detectTopics(compactText: string, textSyllables?: string[], prai
   for (const c of COMPILED) {
     const best = positionOf(c.any, text, sounds, at)
     if (best < 0) continue
-    if (c.with && positionOf(c.with, text, sounds, at) < 0) continue
+    const withAt = c.with ? positionOf(c.with, text, sounds, at) : best
+    if (withAt < 0) continue
     if (c.not && c.not.chars.test(text)) continue
-    hits.push({ code: c.def.code, pos: best })
+    hits.push({ code: c.def.code, pos: c.def.placedByWith ? Math.max(best, withAt) : best })
   }
   hits.sort((a, b) => a.pos - b.pos)
   // A remedy (退款) stands for the appeal only when no problem is named.
