@@ -78,14 +78,18 @@ function placeMatch(a: AppealFeatures, b: AppealFeatures): PlaceMatch {
     (bothAndDisjoint(pa.compounds, pb.compounds) && !shared(pa.roads, pb.roads))
   if (shared(pa.entities, pb.entities)) bump(otherSite ? 0.3 : 0.9, 'same-business')
   if (shared(pa.routes, pb.routes)) bump(0.9, 'same-route')
-  if (shared(pa.compounds, pb.compounds)) {
+  // Each puts the problem in its own home compound (address field) and the text names the other's
+  // only in passing ("红旗村的垃圾也没人拉，是不是跟红星村一个承包的"): two places (rule 4) — unless
+  // the problem is heard from around its source (a site's noise reaches two compounds, rule 1).
+  const twoHomes = bothAndDisjoint(homeOf(a), homeOf(b)) && !heardAround(a.topics) && !heardAround(b.topics)
+  if (shared(pa.compounds, pb.compounds) && !twoHomes) {
     bump(0.85, 'same-place')
     if (shared(pa.buildings, pb.buildings)) bump(1, 'same-building')
   }
   if (distance !== undefined && distance <= SCORING.nearMeters) bump(0.85, 'nearby-pin')
   else if (distance !== undefined && distance <= SCORING.midMeters) bump(0.6, 'nearby-pin')
   if (shared(pa.roads, pb.roads)) bump(0.6, 'same-road')
-  if (value < 0.4 && shared(pa.stems, pb.stems)) bump(0.4, 'related-place')
+  if (value < 0.4 && !twoHomes && shared(pa.stems, pb.stems)) bump(0.4, 'related-place')
 
   // Building numbers separate building-level problems only; area problems, whole-compound reports
   // and appeals whose problem is unknown (be careful: treat as building-level) keep them.
@@ -129,6 +133,15 @@ function topicMatch(a: string[], b: string[]): number | undefined {
   if (b.includes(pa) || a.includes(pb)) return 0.6
   if (shared(a, b)) return 0.5
   return 0
+}
+
+/** Where the problem is: the compounds of the address field, else those of the text. */
+function homeOf(f: AppealFeatures): string[] {
+  return f.addrPlaces.compounds.length > 0 ? f.addrPlaces.compounds : f.places.compounds
+}
+
+function heardAround(topics: string[]): boolean {
+  return topics.length > 0 && TOPIC_BY_CODE.get(topics[0]!)?.heardAround === true
 }
 
 function acuteDays(topics: string[]): number | undefined {

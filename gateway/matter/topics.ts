@@ -35,6 +35,8 @@ export interface TopicDef {
    * the topic is placed where the complaint is, so "烧烤摊油烟熏人，还吵到半夜" is about the fumes.
    */
   placedByWith?: boolean
+  /** Heard or smelled from around its source (a site's noise, fumes): neighbours' homes name it. */
+  heardAround?: boolean
 }
 
 export const TOPICS: TopicDef[] = [
@@ -52,14 +54,14 @@ export const TOPICS: TopicDef[] = [
   { code: 'wiring-hazard', family: 'wiring', any: ['拉电线', '飞线', '私拉', '电动车充电', '充电'], scope: 'building' },
   { code: 'elevator-fault', family: 'elevator', any: ['电梯'], with: ['坏', '停', '困', '故障', '维修', '不能用', '等配件', '修'], scope: 'unit' },
   { code: 'elevator-install', family: 'elevator-install', any: ['加装电梯'] },
-  { code: 'construction-noise', family: 'construction-noise', any: ['施工', '工地', '在建', '楼盘', '浇筑', '打桩', '搅拌车', '泵车', '振动棒', '震动棒', '电锯'], with: ['晚', '夜', '凌晨', '噪', '吵', '睡', '扰民', '响', '声音', '十点', '点多'] },
+  { code: 'construction-noise', family: 'construction-noise', any: ['施工', '工地', '在建', '楼盘', '浇筑', '打桩', '搅拌车', '泵车', '振动棒', '震动棒', '电锯'], with: ['晚', '夜', '凌晨', '噪', '吵', '睡', '扰民', '响', '声音', '十点', '点多'], heardAround: true },
   { code: 'renovation-noise', family: 'renovation-noise', any: ['装修'], with: ['电钻', '噪', '吵', '周末', '打钻', '敲'], scope: 'building' },
-  { code: 'dust', family: 'dust', any: ['扬尘', '灰大', '土撒', '遗撒', '撒得', '不盖', '苫盖', '尘土', '灰尘'] },
-  { code: 'odor', family: 'odor', any: ['臭味', '异味', '酸臭', '废气', '偷排', '恶臭', '发酵', '气味'] },
-  { code: 'cooking-fumes', family: 'fumes', any: ['油烟'] },
-  { code: 'square-dance', family: 'square-dance', any: ['广场舞', '跳舞'] },
-  { code: 'loudspeaker', family: 'loudspeaker', any: ['大喇叭', '喇叭喊', '循环播放', '甩卖', '音响'] },
-  { code: 'traffic-noise', family: 'traffic-noise', any: ['大货车', '货车', '按喇叭'], with: ['晚', '夜', '睡', '吵', '响', '快'] },
+  { code: 'dust', family: 'dust', any: ['扬尘', '灰大', '土撒', '遗撒', '撒得', '不盖', '苫盖', '尘土', '灰尘'], heardAround: true },
+  { code: 'odor', family: 'odor', any: ['臭味', '异味', '酸臭', '废气', '偷排', '恶臭', '发酵', '气味'], heardAround: true },
+  { code: 'cooking-fumes', family: 'fumes', any: ['油烟'], heardAround: true },
+  { code: 'square-dance', family: 'square-dance', any: ['广场舞', '跳舞'], heardAround: true },
+  { code: 'loudspeaker', family: 'loudspeaker', any: ['大喇叭', '喇叭喊', '循环播放', '甩卖', '音响'], heardAround: true },
+  { code: 'traffic-noise', family: 'traffic-noise', any: ['大货车', '货车', '按喇叭'], with: ['晚', '夜', '睡', '吵', '响', '快'], heardAround: true },
   { code: 'fire-lane', family: 'fire-lane', any: ['消防通道', '消防车通道', '消防通', '生命通道'] },
   { code: 'illegal-parking', family: 'parking', any: ['乱停', '停满了车', '双排停车', '占道停车', '停车'], with: ['人行道', '占', '满', '堵', '双排', '乱'] },
   { code: 'parking-fee', family: 'parking-fee', any: ['停车费', '停车管理费', '车位费'] },
@@ -99,7 +101,7 @@ export const TOPICS: TopicDef[] = [
   { code: 'school-fee', family: 'charges', any: ['资料费', '练习册'] },
   { code: 'sewage', family: 'sewage', any: ['下水道', '污水', '化粪池', '返水', '堵塞', '管道堵', '冒污水', '排水'], with: ['堵', '冒', '溢', '返', '臭', '漫'] },
   { code: 'road-flooding', family: 'water-main', any: ['积水'], with: ['下雨', '雨后', '路面', '路口', '桥下', '涵洞', '路上'], acuteDays: 3 },
-  { code: 'venue-noise', family: 'venue-noise', any: ['酒吧', 'ktv', '歌厅', '夜店', '烧烤摊', '音乐声'], with: ['吵', '噪', '睡', '响', '晚', '半夜', '夜里', '深夜', '夜间', '凌晨'], placedByWith: true },
+  { code: 'venue-noise', family: 'venue-noise', any: ['酒吧', 'ktv', '歌厅', '夜店', '烧烤摊', '音乐声'], with: ['吵', '噪', '睡', '响', '晚', '半夜', '夜里', '深夜', '夜间', '凌晨'], placedByWith: true, heardAround: true },
   { code: 'trees', family: 'trees', any: ['树木', '大树', '树枝', '修剪', '砍树', '倒伏', '树倒'] },
   { code: 'greenbelt', family: 'greenbelt', any: ['绿地', '绿化带', '毁绿', '种菜'] },
   { code: 'falling-objects', family: 'falling-objects', any: ['高空抛物', '外墙脱落', '瓷砖脱落', '掉下来'] },
