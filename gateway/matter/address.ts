@@ -55,6 +55,9 @@ const ENTITY_KINDS: [RegExp, string][] = [
   [/生鲜|超市|商店|便利店/u, 'grocery'],
   [/健身房|健身/u, 'gym'],
   [/理发店|美发|理发/u, 'barber'],
+  [/美容院|美容|美甲/u, 'beauty'],
+  [/洗车/u, 'carwash'],
+  [/培训|教育|早教/u, 'training'],
   [/火锅店|饭店|餐馆|面馆|牛肉面|烧烤店|烧烤|餐厅/u, 'restaurant'],
   [/诊所|药店|医院/u, 'clinic'],
   [/驿站|快递/u, 'parcel'],
@@ -69,7 +72,7 @@ const ENTITY_RE = new RegExp(
   'gu',
 )
 const SHOP_KIND_RE =
-  /(生鲜|超市|商店|便利店|健身房|健身|理发店|美发|火锅店|饭店|餐馆|面馆|牛肉面|烧烤|诊所|药店|驿站|快递|加油站|菜市场|出租车|网约车|公交|饲料厂|劳务)/gu
+  /(生鲜|超市|商店|便利店|健身房|健身|理发店|美发|火锅店|饭店|餐馆|面馆|牛肉面|烧烤|诊所|药店|驿站|快递|加油站|菜市场|出租车|网约车|公交|饲料厂|劳务|美容院|美容|美甲|洗车|培训|早教)/gu
 
 function okStem(stem: string): boolean {
   // 和 joins two names (A和B) but also starts many (和平, 和谐): allowed in first place only.
@@ -187,6 +190,7 @@ export function extractPlaces(text: string): Places {
     out.entities.push(`station:${soundKey(m[1]!)}`)
   }
   for (const m of text.matchAll(/(?:地铁|轨道交通)(\d{1,2})号线/gu)) out.routes.push(`metro${m[1]}`)
+  for (const m of text.matchAll(/(?<!\d)(\d{1,2})院(?=新院区|院区|新院|工地|项目|那|的|\s|$)/gu)) out.entities.push(`hospital${m[1]}`)
   for (const m of text.matchAll(/(\d{1,2})中(?=新校区|新学校|新校|校区|那|的|工地|项目|\s|$)/gu)) out.entities.push(`school${m[1]}`)
   for (const m of text.matchAll(SHOP_KIND_RE)) out.shopKinds.push(kindOf(m[1]!))
   const b = buildingsOf(text)
