@@ -240,6 +240,8 @@ export function hasPlace(p: Places): boolean {
 /** Characters after which a bigram is read as a name when nothing else places the appeal. */
 const MENTION_SPAN = 120
 const MENTION_MAX = 48
+const MENTION_AFTER = /^(?:[那这的家门旁附边里口对店厂场欠]|工地|公司|老板|拖欠|夜市|早市|市场|超市|项目)/u
+const MENTION_BEFORE = /^[在到去住从]$/u
 
 /**
  * Sound keys of every two-character window of a text that names no place: a caller who says
@@ -255,6 +257,9 @@ export function nameMentions(text: string): string[] {
     han.lastIndex = i
     const m = han.exec(span)
     if (!m || !okStem(m[0])) continue
+    // Spoken as a place or employer: "恒泰(那个)工地", "剪艺的老板", "南关(那个)夜市", "在南关". Elsewhere
+    // 阳光, 幸福, 和平 are ordinary words.
+    if (!MENTION_AFTER.test(span.slice(i + 2, i + 4)) && !MENTION_BEFORE.test(span[i - 1] ?? '')) continue
     out.push(soundKey(m[0]))
   }
   return uniq(out)

@@ -17,6 +17,18 @@ t.test('one matter heard from many angles', async (t) => {
     t.not((await linker.get(other.appealId))?.matterId, site.matterId, 'the bare name did not fold the two sites together')
   })
 
+  await t.test('an ordinary word that is also a compound name does not place an appeal', async (t) => {
+    const ctx = await setup()
+    t.teardown(ctx.cleanup)
+    const linker = ctx.linker()
+    const a = await linker.link(appeal({ content: '阳光城全小区暖气都不热，室温十三度', phone: '13200000061', address: '阳光城' }))
+    await linker.link(appeal({ content: '阳光城暖气不热，整个小区都这样', phone: '13200000062', address: '阳光城' }))
+    const b = await linker.link(appeal({ content: '家里暖气不热，阳光也照不进来，冷得很', phone: '13200000063' }))
+    const c = await linker.link(appeal({ content: '我住阳光城，暖气还是凉的', phone: '13200000064' }))
+    t.not(b.matterId, a.matterId)
+    t.equal(c.matterId, a.matterId)
+  })
+
   await t.test('a compound without water joins the burst main that morning when its caller names the burst', async (t) => {
     const ctx = await setup()
     t.teardown(ctx.cleanup)
