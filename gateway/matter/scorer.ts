@@ -226,7 +226,8 @@ export function sameIncident(a: AppealFeatures, b: AppealFeatures): boolean {
   const db = TOPIC_BY_CODE.get(tb)
   if (da?.acuteDays === undefined || db?.acuteDays === undefined || da.family !== db.family) return false
   if (Math.abs(a.at - b.at) > INCIDENT_WINDOW_MS) return false
-  const causeNamed = (ta !== tb && a.topics.includes(tb)) || (ta !== tb && b.topics.includes(ta))
+  const causeNamed =
+    ta !== tb && ((db.incidentCause === true && a.topics.includes(tb)) || (da.incidentCause === true && b.topics.includes(ta)))
   if (!causeNamed) return false
   return !placeMatch(a, b).hardConflict
 }

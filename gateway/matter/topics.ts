@@ -37,6 +37,8 @@ export interface TopicDef {
   placedByWith?: boolean
   /** Heard or smelled from around its source (a site's noise, fumes): neighbours' homes name it. */
   heardAround?: boolean
+  /** An incident that causes others of its family elsewhere (a burst main cuts compounds off). */
+  incidentCause?: boolean
 }
 
 export const TOPICS: TopicDef[] = [
@@ -44,7 +46,7 @@ export const TOPICS: TopicDef[] = [
   { code: 'radiator-leak', family: 'radiator-leak', any: ['暖气片', '暖气管', '暖气'], with: ['漏水', '爆了', '爆裂', '裂了', '渗水', '接口漏'], scope: 'building' },
   { code: 'heating-fee', family: 'heating-fee', any: ['暖气费', '供暖费', '取暖费', '取暖补贴', '供热费'], personal: true },
   { code: 'heating-start', family: 'heating-fee', any: ['开始烧', '几号供暖', '什么时候供暖', '提前供暖'], personal: true },
-  { code: 'water-main', family: 'water-main', any: ['爆管', '水管爆', '管子爆', '管道爆', '水管子爆', '冒水', '渗水', '漏水点', '管网', '水管漏', '水管破', '管道破', '管子破', '主管道', '水管裂', '管道裂', '水漫', '自来水管'], acuteDays: 3 },
+  { code: 'water-main', family: 'water-main', any: ['爆管', '水管爆', '管子爆', '管道爆', '水管子爆', '冒水', '渗水', '漏水点', '管网', '水管漏', '水管破', '管道破', '管子破', '主管道', '水管裂', '管道裂', '水漫', '自来水管'], acuteDays: 3, incidentCause: true },
   { code: 'water-outage', family: 'water-main', any: ['停水', '没水', '没有水', '断水', '不来水', '供水中断', '恢复供水', '一滴水都没'], acuteDays: 3 },
   { code: 'water-pressure', family: 'water-pressure', any: ['水压', '水小', '水特别小', '二次供水', '加压泵'], scope: 'building' },
   { code: 'water-quality', family: 'water-quality', any: ['水是黄', '水黄', '是黄的', '发黄', '浑浊', '水质', '一层泥'] },

@@ -43,6 +43,19 @@ t.test('one matter heard from many angles', async (t) => {
     t.equal(neighbour.flags.concentrated, true)
   })
 
+  await t.test('a compound that only guesses at a burst, or blames rain water on the road, stays apart from the burst', async (t) => {
+    const ctx = await setup()
+    t.teardown(ctx.cleanup)
+    const linker = ctx.linker()
+    const burst = await linker.link(appeal({ content: '东方红路上水管爆了，水冒得老高', phone: '13200000071', address: '东方红路', at: '2026-11-09T00:20:00.000Z' }))
+    const guess = await linker.link(appeal({ content: '碧桂园今天怎么停水了，是不是哪里爆管了', phone: '13200000072', address: '碧桂园', at: '2026-11-09T01:10:00.000Z' }))
+    const flooded = await linker.link(appeal({ content: '建宁路下雨以后路面积水，车都过不去', phone: '13200000074', address: '建宁路', at: '2026-11-09T01:00:00.000Z' }))
+    const rain = await linker.link(appeal({ content: '紫荆苑停水了，下雨以后路上积水很深', phone: '13200000073', address: '紫荆苑', at: '2026-11-09T01:30:00.000Z' }))
+    t.not(guess.matterId, burst.matterId)
+    t.not(rain.matterId, flooded.matterId, 'rain water on a road cuts no compound off')
+    t.not(rain.matterId, burst.matterId)
+  })
+
   await t.test('with two bursts that morning an outage naming only "the burst" stays for an agent to place', async (t) => {
     const ctx = await setup()
     t.teardown(ctx.cleanup)
