@@ -34,6 +34,8 @@ const HAN = '\\p{Script=Han}'
 const STOP_CHARS = /[我们你他她它的了在是有这那个哪都也就说到从往向去来给把被让对和跟与及或还又再很太不没上下外前后边面旁附近整全每各该此其啥么什怎样呢吗吧呀啦嘛条口段头号楼走线公道一二三四五六七八九十字岔半小大老满过找政请]/u
 /** 马路 is "the street": 满马路, 过马路 are no road names, 驿马路 is. */
 const STOP_STEM = /^(?:.马|..城)$/u
+/** 跑路 (abscond), 修路, 让路, 堵路 ...: a verb before 路 is no road name. */
+const VERB_BEFORE_ROAD = /[跑修让带问迷堵挡赶绕抄认拦铺封挖]$/u
 
 const COMPOUND_SUFFIX =
   '家园|佳园|嘉园|花园|华庭|名都|佳苑|雅苑|雅居|新村|小区|公寓|大厦|家属院|新城|校区|苑|园|府|城|村|庄|屯|寨'
@@ -53,6 +55,9 @@ const ENTITY_KINDS: [RegExp, string][] = [
   [/生鲜|超市|商店|便利店/u, 'grocery'],
   [/健身房|健身/u, 'gym'],
   [/理发店|美发|理发/u, 'barber'],
+  [/美容院|美容|美甲/u, 'beauty'],
+  [/洗车/u, 'carwash'],
+  [/培训|教育|早教/u, 'training'],
   [/火锅店|饭店|餐馆|面馆|牛肉面|烧烤店|烧烤|餐厅/u, 'restaurant'],
   [/诊所|药店|医院/u, 'clinic'],
   [/驿站|快递/u, 'parcel'],
@@ -63,11 +68,11 @@ const ENTITY_KINDS: [RegExp, string][] = [
   [/小学|中学|幼儿园|学校/u, 'school'],
 ]
 const ENTITY_RE = new RegExp(
-  `(\\p{Script=Han}{2})(饲料厂|饲料有限公司|饲料公司|有限公司|劳务|建设|项目|工地|生鲜|超市|健身房|健身|理发店|火锅店|面馆|牛肉面|烧烤店|诊所|驿站|加油站|农贸市场|菜市场|市场|火车站|汽车站|换热站|小学|幼儿园|公园|医院|商场|广场(?!舞)|宾馆|酒店|ktv|网吧|洗浴|养殖场|垃圾站|中转站|物流|运输公司|搬家公司|家政公司|装修公司|中介)`,
+  `(\\p{Script=Han}{2})(饲料厂|饲料有限公司|饲料公司|有限公司|劳务|建设|项目|工地|生鲜|超市|健身房|健身|理发店|火锅店|面馆|牛肉面|烧烤店|诊所|驿站|加油站|农贸市场|菜市场|市场|火车站|汽车站|换热站|小学|幼儿园|公园|医院|商场|广场(?!舞)|宾馆|酒店|ktv|网吧|洗浴|养殖场|垃圾站|中转站|物流|运输公司|搬家公司|家政公司|装修公司|中介|夜市|早市|步行街|美食街|商业街|教育|培训学校|培训机构|培训中心|早教)`,
   'gu',
 )
 const SHOP_KIND_RE =
-  /(生鲜|超市|商店|便利店|健身房|健身|理发店|美发|火锅店|饭店|餐馆|面馆|牛肉面|烧烤|诊所|药店|驿站|快递|加油站|菜市场|出租车|网约车|公交|饲料厂|劳务)/gu
+  /(生鲜|超市|商店|便利店|健身房|健身|理发店|美发|火锅店|饭店|餐馆|面馆|牛肉面|烧烤|诊所|药店|驿站|快递|加油站|菜市场|出租车|网约车|公交|饲料厂|劳务|美容院|美容|美甲|洗车|培训|早教)/gu
 
 function okStem(stem: string): boolean {
   // 和 joins two names (A和B) but also starts many (和平, 和谐): allowed in first place only.
@@ -131,6 +136,8 @@ export function extractPlaces(text: string): Places {
     const stem = m[1]!
     const suffix = m[2]!
     if (!okStem(stem) || (suffix === '园' && NOT_COMPOUND_YUAN.test(stem))) continue
+    // 西园路, 花园街: a road named after a place, taken as a road below.
+    if (/^(?:路|街|大道|巷)/u.test(text.slice(m.index! + m[0].length))) continue
     // 小区/村/苑 name places where people live; 校区/广场/府 are sites, still places.
     out.compounds.push(soundKey(stem))
     out.stems.push(soundKey(stem))
@@ -140,7 +147,7 @@ export function extractPlaces(text: string): Places {
   const roads: { key: string; end: number; start: number }[] = []
   for (const m of text.matchAll(ROAD_RE)) {
     const stem = m[1]!
-    if (!okStem(stem)) continue
+    if (!okStem(stem) || VERB_BEFORE_ROAD.test(stem)) continue
     // "西津街菜市场": 街 as part of a compound name already taken is still a road.
     roads.push({ key: roadKey(stem), start: m.index!, end: m.index! + m[0].length })
   }
@@ -174,11 +181,16 @@ export function extractPlaces(text: string): Places {
   }
   for (const m of text.matchAll(/(\p{Script=Han}{2})站(?![台着住起])/gu)) {
     const stem = m[1]!
-    if (okStem(stem) && !/^(?:火车|汽车|客运|高铁|地铁|加油|换热|快递|公交|车站)$/u.test(stem) && !/[东西南北中]$/u.test(stem)) {
+    if (okStem(stem) && !/^(?:火车|汽车|客运|高铁|地铁|加油|换热|快递|公交|车站)$/u.test(stem) && !/[东西南北中驿]$/u.test(stem)) {
       out.entities.push(`station:${soundKey(stem)}`)
     }
   }
+  // A bare 西站 / 东站 (a city's stations and the crossroads named after them: 西站十字).
+  for (const m of text.matchAll(/(?:^|[^\p{Script=Han}]|[在到去的是近])([东西南北])站(?![台着住起])/gu)) {
+    out.entities.push(`station:${soundKey(m[1]!)}`)
+  }
   for (const m of text.matchAll(/(?:地铁|轨道交通)(\d{1,2})号线/gu)) out.routes.push(`metro${m[1]}`)
+  for (const m of text.matchAll(/(?<!\d)(\d{1,2})院(?=新院区|院区|新院|工地|项目|那|的|\s|$)/gu)) out.entities.push(`hospital${m[1]}`)
   for (const m of text.matchAll(/(\d{1,2})中(?=新校区|新学校|新校|校区|那|的|工地|项目|\s|$)/gu)) out.entities.push(`school${m[1]}`)
   for (const m of text.matchAll(SHOP_KIND_RE)) out.shopKinds.push(kindOf(m[1]!))
   const b = buildingsOf(text)
@@ -223,4 +235,32 @@ export function hasPlace(p: Places): boolean {
   return (
     p.compounds.length + p.roads.length + p.intersections.length + p.entities.length + p.routes.length > 0
   )
+}
+
+/** Characters after which a bigram is read as a name when nothing else places the appeal. */
+const MENTION_SPAN = 120
+const MENTION_MAX = 48
+const MENTION_AFTER = /^(?:[那这的家门旁附边里口对店厂场欠]|工地|公司|老板|拖欠|夜市|早市|市场|超市|项目)/u
+const MENTION_BEFORE = /^[在到去住从]$/u
+
+/**
+ * Sound keys of every two-character window of a text that names no place: a caller who says
+ * "恒泰那个工地" or "力美跑了" names a firm or compound without its suffix. The keys are looked up
+ * among the stems other appeals are indexed by; a window only counts when some appeal nearby in
+ * time was filed under that name (linker.ts), so ordinary words cost a lookup and nothing more.
+ */
+export function nameMentions(text: string): string[] {
+  const out: string[] = []
+  const han = /\p{Script=Han}{2}/uy
+  const span = text.slice(0, MENTION_SPAN)
+  for (let i = 0; i + 1 < span.length && out.length < MENTION_MAX; i++) {
+    han.lastIndex = i
+    const m = han.exec(span)
+    if (!m || !okStem(m[0])) continue
+    // Spoken as a place or employer: "恒泰(那个)工地", "剪艺的老板", "南关(那个)夜市", "在南关". Elsewhere
+    // 阳光, 幸福, 和平 are ordinary words.
+    if (!MENTION_AFTER.test(span.slice(i + 2, i + 4)) && !MENTION_BEFORE.test(span[i - 1] ?? '')) continue
+    out.push(soundKey(m[0]))
+  }
+  return uniq(out)
 }

@@ -1,6 +1,6 @@
 /** From an Appeal to the features the scorer compares: the only place that reads raw appeal text. */
 import type { Appeal } from '../domain/appeal.ts'
-import { extractPlaces, hasPlace, mergePlaces } from './address.ts'
+import { extractPlaces, hasPlace, mergePlaces, nameMentions } from './address.ts'
 import { validLatLng } from './geo.ts'
 import { citizenIds, quotedPhones } from './identity.ts'
 import { syllables } from './pinyin-key.ts'
@@ -29,21 +29,51 @@ function requestFirst(topics: string[], normalized: string): string[] {
   for (const clause of normalized.split(' ')) {
     if (!REQUEST.test(clause)) continue
     const asked = detectTopics(compact(clause))
-    if (asked.length === 0) continue
+    if (asked.length === 0 || TOPIC_BY_CODE.get(asked[0]!)?.remedy) continue
     if (asked.includes(topics[0]!) || !topics.includes(asked[0]!)) return topics
     return [asked[0]!, ...topics.filter((t) => t !== asked[0])]
   }
   return topics
 }
 
+/** Clauses that guess ("是不是哪里爆管了", "会不会是停电了"): a guessed cause is no context. */
+const GUESS = /是不是|是否|会不会|莫非|难道|该不会/u
+
+/**
+ * Drops the secondary problems named only in a guess: "碧桂园停水了，是不是哪里爆管了" is a water
+ * cut whose cause the caller does not know, not a report that names a burst main as its cause.
+ */
+function dropGuesses(topics: string[], normalized: string): string[] {
+  if (topics.length < 2 || !GUESS.test(normalized)) return topics
+  const firm = compact(normalized.split(' ').filter((c) => !GUESS.test(c)).join(' '))
+  const stated = detectTopics(firm)
+  return topics.filter((t, i) => i === 0 || stated.includes(t))
+}
+
 export function extractFeatures(appeal: Appeal): AppealFeatures {
+  return readAppeal(appeal).features
+}
+
+/**
+ * Features, and for an appeal that names no place the sound keys of the words that might be a
+ * bare name (恒泰, 力美) — resolved against the index by the linker, never stored as such.
+ */
+export function readAppeal(appeal: Appeal): { features: AppealFeatures; mentions: string[] } {
   const content = normalizeText(String(appeal.content ?? '').slice(0, MAX_CHARS * 2)).slice(0, MAX_CHARS)
   const address = normalizeText(appeal.location?.address ?? '')
   const addrPlaces = extractPlaces(address)
   const places = mergePlaces(addrPlaces, extractPlaces(content))
   const text = compact(content)
   const syl = syllables(text)
-  const topics = requestFirst(detectTopics(text, syl, appeal.category === '表扬'), content)
+  // A bus route named ("35路怎么不走滨河路了") is the bus context some problems need.
+  const busText = places.routes.length > 0 && !text.includes('公交')
+  const topics = dropGuesses(
+    requestFirst(
+      detectTopics(busText ? `${text}公交` : text, busText ? [...syl, 'gong', 'jiao'] : syl, appeal.category === '表扬'),
+      content,
+    ),
+    content,
+  )
   const home =
     places.compounds.length && places.buildings.length
       ? `${places.compounds[0]}:${places.buildings.join('.')}:${places.units.join('.')}`
@@ -54,7 +84,7 @@ export function extractFeatures(appeal: Appeal): AppealFeatures {
   const pinned = validLatLng(lat, lng)
   const personalOnly = topics.length === 0 || topics.every((t) => TOPIC_BY_CODE.get(t)?.personal)
   const generic = !pinned && !hasPlace(places) && personalOnly
-  return {
+  const features: AppealFeatures = {
     id: appeal.id,
     number: appeal.appealNumber,
     at: Date.parse(appeal.receivedAt),
@@ -70,4 +100,6 @@ export function extractFeatures(appeal: Appeal): AppealFeatures {
     areaWide: AREA_WIDE.test(text),
     generic,
   }
+  const mentions = !pinned && !hasPlace(places) && !generic ? nameMentions(text) : []
+  return { features, mentions }
 }

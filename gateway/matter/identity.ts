@@ -75,8 +75,8 @@ export function sameCitizen(a: CitizenIds, b: CitizenIds): boolean {
  *  - citizens known only by a mini-program openid and those known only by an official-account
  *    openid may be the same people (WeChat gives each person one openid per app): count the
  *    larger group, not the sum;
- *  - appeals with no identifier at all (a board post, an anonymous letter) add one citizen only
- *    when nobody else is known.
+ *  - appeals with no identifier at all (a board post, an anonymous letter) add one citizen in all:
+ *    when nobody else is known, or when one of them signed with a name no other member used.
  */
 export function countCitizens(members: CitizenIds[]): number {
   const parent = members.map((_, i) => i)
@@ -116,13 +116,19 @@ export function countCitizens(members: CitizenIds[]): number {
   let mini = 0
   let official = 0
   let anonymous = 0
-  for (const kinds of groups.values()) {
+  let signed = 0
+  for (const [root, kinds] of groups) {
     if (kinds.includes('none')) strong++
     else if (kinds.includes('wechat-mini')) mini++
     else if (kinds.includes('wechat-official')) official++
-    else anonymous++
+    else {
+      anonymous++
+      if (members[root]?.name) signed++
+    }
   }
   const wechat = Math.max(mini, official)
   const known = strong + wechat
-  return known > 0 ? known : Math.min(anonymous, 1)
+  // Anonymous posts (a board nickname) may be any of the known callers writing again, but a post
+  // signed with a name nobody else used is at least one more voice: all of them count as one.
+  return known > 0 ? known + Math.min(signed, 1) : Math.min(anonymous, 1)
 }

@@ -12,10 +12,10 @@
 import type { Redis } from 'ioredis'
 import type { Appeal } from '../domain/appeal.ts'
 import { MT_ERR_APPEAL_NOT_LINKED, MT_ERR_CONTENDED, MT_ERR_MATTER_NOT_FOUND } from './errors.ts'
-import { extractFeatures } from './features.ts'
+import { readAppeal } from './features.ts'
 import { countCitizens, sameCitizen } from './identity.ts'
 import { MatterStore, type MatterState, type StoredAppeal } from './matter-store.ts'
-import { scorePair, type PairScore } from './scorer.ts'
+import { sameIncident, scorePair, type PairScore } from './scorer.ts'
 import { queryTokens, writeTokens } from './tokens.ts'
 import type { AppealFeatures, Decision, MatterLink, MatterView, RelatedAppeal } from './types.ts'
 
@@ -48,6 +48,30 @@ interface Choice {
   bridges: string[]
 }
 
+/** Index tokens under which a bare name (恒泰, 力美) would have been filed by other appeals. */
+function mentionTokens(mentions: string[]): string[] {
+  return mentions.flatMap((k) => [`e:${k}`, `s:${k}`])
+}
+
+/**
+ * A bare name in an appeal that names no place ("恒泰那个工地欠薪") is taken as that firm or
+ * compound when other appeals in the window were filed under it: the name is learned from them.
+ * Road names are not learned this way (建设, 人民, 文化 are ordinary words as often as roads).
+ */
+function learnNames(f: AppealFeatures, mentions: string[], candidates: StoredAppeal[]): void {
+  const p = f.places
+  for (const c of candidates) {
+    const q = c.features.places
+    for (const k of mentions) {
+      if (q.entities.includes(k) && !p.entities.includes(k)) p.entities.push(k)
+      if (q.compounds.includes(k) && !p.compounds.includes(k)) {
+        p.compounds.push(k)
+        if (!p.stems.includes(k)) p.stems.push(k)
+      }
+    }
+  }
+}
+
 /** Matters larger than this are not folded automatically (an agent can still attach). */
 const FOLD_MAX_MEMBERS = 200
 /** Members whose identities a matter keeps for counting distinct citizens. */
@@ -75,10 +99,9 @@ export class MatterLinker {
 
   /** Links a stored appeal to its matter. Idempotent: a second call returns the first result. */
   async link(appeal: Appeal): Promise<MatterLink> {
-    const f = extractFeatures(appeal)
+    const { features: f, mentions } = readAppeal(appeal)
     if (!Number.isFinite(f.at)) f.at = this.#clock().getTime()
-    const qTokens = queryTokens(f)
-    const wTokens = writeTokens(f)
+    const qTokens = [...queryTokens(f), ...mentionTokens(mentions)]
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       await backoff(attempt)
       const read = await this.store.candidates(qTokens, f.at - this.#windowMs, f.at + DAY_MS, this.#perToken, f.id)
@@ -86,6 +109,8 @@ export class MatterLinker {
         const existing = await this.get(f.id)
         if (existing) return existing
       }
+      if (mentions.length > 0) learnNames(f, mentions, read.candidates)
+      const wTokens = writeTokens(f)
       const choice = this.#choose(f, read.candidates)
       const state = choice ? await this.store.matterState(choice.matterId) : undefined
       if (choice && (!state || state.into)) continue // moved, folded or expired meanwhile: read again
@@ -173,7 +198,22 @@ export class MatterLinker {
     if (best && strong.includes(best.matterId)) {
       best.bridges = strong.filter((m) => m !== best!.matterId).slice(0, FOLD_MAX_BRIDGES)
     }
-    return best
+    return best ?? this.#incident(f, byMatter)
+  }
+
+  /**
+   * No place matched: an acute incident whose cause this appeal names joins it when exactly one
+   * matter in the last hours qualifies (two bursts that morning: it stays alone, an agent decides).
+   */
+  #incident(f: AppealFeatures, byMatter: Map<string, { c: StoredAppeal; s: PairScore }[]>): Choice | undefined {
+    let found: Choice | undefined
+    for (const [matterId, scored] of byMatter) {
+      const hit = scored.find((x) => !x.s.conflict && sameIncident(f, x.c.features))
+      if (!hit) continue
+      if (found) return undefined
+      found = { matterId, best: hit.s, scored: scored.sort((a, b) => b.s.score - a.s.score), bridges: [] }
+    }
+    return found
   }
 
   #linkOf(f: AppealFeatures, choice: Choice | undefined, citizens: number): Omit<MatterLink, 'matterId' | 'becameConcentrated'> {

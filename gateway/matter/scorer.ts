@@ -48,6 +48,8 @@ interface PlaceMatch {
   reasons: ReasonCode[]
   hardConflict: boolean
   softConflict: boolean
+  /** Each names a road or compound the other does not: two sites, even of one firm. */
+  otherSite: boolean
 }
 
 function scopeOf(f: AppealFeatures): 'building' | 'unit' | undefined {
@@ -76,14 +78,18 @@ function placeMatch(a: AppealFeatures, b: AppealFeatures): PlaceMatch {
     (bothAndDisjoint(pa.compounds, pb.compounds) && !shared(pa.roads, pb.roads))
   if (shared(pa.entities, pb.entities)) bump(otherSite ? 0.3 : 0.9, 'same-business')
   if (shared(pa.routes, pb.routes)) bump(0.9, 'same-route')
-  if (shared(pa.compounds, pb.compounds)) {
+  // Each puts the problem in its own home compound (address field) and the text names the other's
+  // only in passing ("红旗村的垃圾也没人拉，是不是跟红星村一个承包的"): two places (rule 4) — unless
+  // the problem is heard from around its source (a site's noise reaches two compounds, rule 1).
+  const twoHomes = bothAndDisjoint(homeOf(a), homeOf(b)) && !heardAround(a.topics) && !heardAround(b.topics)
+  if (shared(pa.compounds, pb.compounds) && !twoHomes) {
     bump(0.85, 'same-place')
     if (shared(pa.buildings, pb.buildings)) bump(1, 'same-building')
   }
   if (distance !== undefined && distance <= SCORING.nearMeters) bump(0.85, 'nearby-pin')
   else if (distance !== undefined && distance <= SCORING.midMeters) bump(0.6, 'nearby-pin')
   if (shared(pa.roads, pb.roads)) bump(0.6, 'same-road')
-  if (value < 0.4 && shared(pa.stems, pb.stems)) bump(0.4, 'related-place')
+  if (value < 0.4 && !twoHomes && shared(pa.stems, pb.stems)) bump(0.4, 'related-place')
 
   // Building numbers separate building-level problems only; area problems, whole-compound reports
   // and appeals whose problem is unknown (be careful: treat as building-level) keep them.
@@ -109,7 +115,7 @@ function placeMatch(a: AppealFeatures, b: AppealFeatures): PlaceMatch {
     (bothAndDisjoint(pa.compounds, pb.compounds) ||
       bothAndDisjoint(a.addrPlaces.roads, b.addrPlaces.roads) ||
       bothAndDisjoint(a.addrPlaces.compounds, b.addrPlaces.compounds))
-  return { value, reasons, hardConflict, softConflict }
+  return { value, reasons, hardConflict, softConflict, otherSite }
 }
 
 /** 1 same problem, 0.75 related, 0.5 overlapping, 0 different, undefined when a side has none. */
@@ -127,6 +133,15 @@ function topicMatch(a: string[], b: string[]): number | undefined {
   if (b.includes(pa) || a.includes(pb)) return 0.6
   if (shared(a, b)) return 0.5
   return 0
+}
+
+/** Where the problem is: the compounds of the address field, else those of the text. */
+function homeOf(f: AppealFeatures): string[] {
+  return f.addrPlaces.compounds.length > 0 ? f.addrPlaces.compounds : f.places.compounds
+}
+
+function heardAround(topics: string[]): boolean {
+  return topics.length > 0 && TOPIC_BY_CODE.get(topics[0]!)?.heardAround === true
 }
 
 function acuteDays(topics: string[]): number | undefined {
@@ -187,5 +202,32 @@ export function scorePair(a: AppealFeatures, b: AppealFeatures): PairScore {
       // without being the same request: apart, however close the place and wording.
     }
   }
-  return { score, reasons, same, sameCitizen: citizen, conflict: place.hardConflict || stale || topic === 0, sameProblem: topic === 1 }
+  // One firm at two sites is a conflict for folding: a bare firm name ("恒泰那个工地") must not
+  // bridge the firm's two sites (rule 4). Two compounds hearing one site may still be folded.
+  const firmTwoSites = place.otherSite && shared(a.places.entities, b.places.entities) && place.value < 0.85
+  const conflict = place.hardConflict || stale || topic === 0 || firmTwoSites
+  return { score, reasons, same, sameCitizen: citizen, conflict, sameProblem: topic === 1 }
+}
+
+/** How close in time two reports of one acute incident are when only the cause ties them. */
+export const INCIDENT_WINDOW_MS = 12 * 3_600_000
+
+/**
+ * One acute incident seen from two places: a report names the other's problem as its cause
+ * without its place ("我们小区停水了，说是外面主管道破了" after a burst main reported from the
+ * road), within hours, nothing in conflict. Weak on its own: the linker uses it only when no
+ * place matched and exactly one matter qualifies.
+ */
+export function sameIncident(a: AppealFeatures, b: AppealFeatures): boolean {
+  const ta = a.topics[0]
+  const tb = b.topics[0]
+  if (!ta || !tb || a.generic || b.generic) return false
+  const da = TOPIC_BY_CODE.get(ta)
+  const db = TOPIC_BY_CODE.get(tb)
+  if (da?.acuteDays === undefined || db?.acuteDays === undefined || da.family !== db.family) return false
+  if (Math.abs(a.at - b.at) > INCIDENT_WINDOW_MS) return false
+  const causeNamed =
+    ta !== tb && ((db.incidentCause === true && a.topics.includes(tb)) || (da.incidentCause === true && b.topics.includes(ta)))
+  if (!causeNamed) return false
+  return !placeMatch(a, b).hardConflict
 }

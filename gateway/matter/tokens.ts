@@ -1,6 +1,15 @@
 /** Index tokens of an appeal: how later appeals find it without scanning the window. */
 import { cellOf, cellsAround } from './geo.ts'
+import { TOPIC_BY_CODE } from './topics.ts'
 import type { AppealFeatures } from './types.ts'
+
+/**
+ * Acute incidents (a burst main, the water cut it causes) are also filed by problem: a resident
+ * without water who says only "外面主管道破了" finds the burst reported from the road that morning.
+ */
+function incidentTokens(f: AppealFeatures): string[] {
+  return f.topics.filter((t) => TOPIC_BY_CODE.get(t)?.acuteDays !== undefined).map((t) => `t:${t}`)
+}
 
 function placeTokens(f: AppealFeatures): string[] {
   const p = f.places
@@ -12,6 +21,7 @@ function placeTokens(f: AppealFeatures): string[] {
     ...p.intersections.map((s) => `x:${s}`),
     ...p.entities.map((s) => `e:${s}`),
     ...p.routes.map((s) => `b:${s}`),
+    ...incidentTokens(f),
   ]
 }
 

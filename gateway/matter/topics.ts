@@ -23,41 +23,57 @@ export interface TopicDef {
    * problems (a burst main, a site's noise) name the caller's building only as their home.
    */
   scope?: 'building' | 'unit'
+  /** Words that void the match: 一滴水都没有 is no drip from the ceiling. */
+  not?: string[]
+  /**
+   * A remedy asked for (a refund), not a problem: it never stands for the appeal when a problem is
+   * named too ("the gym closed, please make it refund my card" is about the prepaid card).
+   */
+  remedy?: boolean
+  /**
+   * The problem is told by the second word, the first only names its source (烧烤摊 ... 吵到半夜):
+   * the topic is placed where the complaint is, so "烧烤摊油烟熏人，还吵到半夜" is about the fumes.
+   */
+  placedByWith?: boolean
+  /** Heard or smelled from around its source (a site's noise, fumes): neighbours' homes name it. */
+  heardAround?: boolean
+  /** An incident that causes others of its family elsewhere (a burst main cuts compounds off). */
+  incidentCause?: boolean
 }
 
 export const TOPICS: TopicDef[] = [
-  { code: 'heating-cold', family: 'heating', any: ['暖气', '供暖', '供热', '暖气片', '采暖', '换热站'], with: ['不热', '冰凉', '凉', '温度', '室温', '不达标', '没热', '冷', '度', '停暖', '温的'], scope: 'building' },
+  { code: 'heating-cold', family: 'heating', any: ['暖气', '供暖', '供热', '暖气片', '采暖', '换热站'], with: ['不热', '冰凉', '凉', '温度', '室温', '不达标', '没热', '冷', '度', '停暖', '温的', '没有暖气', '没暖气', '暖气没', '不供暖', '没供暖', '没供热'], scope: 'building' },
   { code: 'radiator-leak', family: 'radiator-leak', any: ['暖气片', '暖气管', '暖气'], with: ['漏水', '爆了', '爆裂', '裂了', '渗水', '接口漏'], scope: 'building' },
   { code: 'heating-fee', family: 'heating-fee', any: ['暖气费', '供暖费', '取暖费', '取暖补贴', '供热费'], personal: true },
   { code: 'heating-start', family: 'heating-fee', any: ['开始烧', '几号供暖', '什么时候供暖', '提前供暖'], personal: true },
-  { code: 'water-main', family: 'water-main', any: ['爆管', '水管爆', '管子爆', '管道爆', '水管子爆', '冒水', '渗水', '漏水点', '管网', '水管漏'], acuteDays: 3 },
-  { code: 'water-outage', family: 'water-main', any: ['停水', '没水', '没有水', '断水', '不来水', '供水中断'], acuteDays: 3 },
+  { code: 'water-main', family: 'water-main', any: ['爆管', '水管爆', '管子爆', '管道爆', '水管子爆', '冒水', '渗水', '漏水点', '管网', '水管漏', '水管破', '管道破', '管子破', '主管道', '水管裂', '管道裂', '水漫', '自来水管'], acuteDays: 3, incidentCause: true },
+  { code: 'water-outage', family: 'water-main', any: ['停水', '没水', '没有水', '断水', '不来水', '供水中断', '恢复供水', '一滴水都没'], acuteDays: 3 },
   { code: 'water-pressure', family: 'water-pressure', any: ['水压', '水小', '水特别小', '二次供水', '加压泵'], scope: 'building' },
   { code: 'water-quality', family: 'water-quality', any: ['水是黄', '水黄', '是黄的', '发黄', '浑浊', '水质', '一层泥'] },
-  { code: 'ceiling-leak', family: 'ceiling-leak', any: ['楼上漏', '滴水', '天花板', '顶棚漏', '渗到'], with: ['漏', '滴', '渗'], scope: 'building' },
+  { code: 'ceiling-leak', family: 'ceiling-leak', any: ['楼上漏', '滴水', '天花板', '顶棚漏', '渗到'], with: ['漏', '滴', '渗'], not: ['一滴水都没', '一滴水也没'], scope: 'building' },
   { code: 'garage-flood', family: 'garage-flood', any: ['车库'], with: ['积水', '渗', '漏'] },
-  { code: 'power-outage', family: 'power', any: ['停电', '断电', '没电', '跳闸'] },
+  { code: 'power-outage', family: 'power', any: ['停电', '断电', '没电', '跳闸', '什么时候来电', '啥时候来电', '还没来电', '都黑了', '一片漆黑'] },
   { code: 'wiring-hazard', family: 'wiring', any: ['拉电线', '飞线', '私拉', '电动车充电', '充电'], scope: 'building' },
   { code: 'elevator-fault', family: 'elevator', any: ['电梯'], with: ['坏', '停', '困', '故障', '维修', '不能用', '等配件', '修'], scope: 'unit' },
   { code: 'elevator-install', family: 'elevator-install', any: ['加装电梯'] },
-  { code: 'construction-noise', family: 'construction-noise', any: ['施工', '工地', '浇筑', '打桩', '搅拌车', '泵车', '振动棒', '震动棒', '电锯'], with: ['晚', '夜', '凌晨', '噪', '吵', '睡', '扰民', '响', '声音', '十点', '点多'] },
+  { code: 'construction-noise', family: 'construction-noise', any: ['施工', '工地', '在建', '楼盘', '浇筑', '打桩', '搅拌车', '泵车', '振动棒', '震动棒', '电锯'], with: ['晚', '夜', '凌晨', '噪', '吵', '睡', '扰民', '响', '声音', '十点', '点多'], heardAround: true },
   { code: 'renovation-noise', family: 'renovation-noise', any: ['装修'], with: ['电钻', '噪', '吵', '周末', '打钻', '敲'], scope: 'building' },
-  { code: 'dust', family: 'dust', any: ['扬尘', '灰大', '土撒', '遗撒', '撒得', '不盖', '苫盖', '尘土', '灰尘'] },
-  { code: 'odor', family: 'odor', any: ['臭味', '异味', '酸臭', '废气', '偷排', '恶臭', '发酵', '气味'] },
-  { code: 'cooking-fumes', family: 'fumes', any: ['油烟'] },
-  { code: 'square-dance', family: 'square-dance', any: ['广场舞', '跳舞'] },
-  { code: 'loudspeaker', family: 'loudspeaker', any: ['大喇叭', '喇叭喊', '循环播放', '甩卖', '音响'] },
-  { code: 'traffic-noise', family: 'traffic-noise', any: ['大货车', '货车', '按喇叭'], with: ['晚', '夜', '睡', '吵', '响', '快'] },
+  { code: 'dust', family: 'dust', any: ['扬尘', '灰大', '土撒', '遗撒', '撒得', '不盖', '苫盖', '尘土', '灰尘'], heardAround: true },
+  { code: 'odor', family: 'odor', any: ['臭味', '异味', '酸臭', '废气', '偷排', '恶臭', '发酵', '气味'], heardAround: true },
+  { code: 'cooking-fumes', family: 'fumes', any: ['油烟'], heardAround: true },
+  { code: 'square-dance', family: 'square-dance', any: ['广场舞', '跳舞'], heardAround: true },
+  { code: 'loudspeaker', family: 'loudspeaker', any: ['大喇叭', '喇叭喊', '循环播放', '甩卖', '音响'], heardAround: true },
+  { code: 'traffic-noise', family: 'traffic-noise', any: ['大货车', '货车', '按喇叭'], with: ['晚', '夜', '睡', '吵', '响', '快'], heardAround: true },
   { code: 'fire-lane', family: 'fire-lane', any: ['消防通道', '消防车通道', '消防通', '生命通道'] },
   { code: 'illegal-parking', family: 'parking', any: ['乱停', '停满了车', '双排停车', '占道停车', '停车'], with: ['人行道', '占', '满', '堵', '双排', '乱'] },
   { code: 'parking-fee', family: 'parking-fee', any: ['停车费', '停车管理费', '车位费'] },
   { code: 'property-fee', family: 'property-fee', any: ['物业费'] },
-  { code: 'street-vending', family: 'vending', any: ['摆摊', '早市', '夜市', '占道经营', '小贩', '卖菜', '占道'] },
+  { code: 'street-vending', family: 'vending', any: ['摆摊', '占道经营', '小贩', '卖菜', '占道'] },
   { code: 'pothole', family: 'pothole', any: ['坑', '塌陷', '陷下去', '坑洼', '坑槽', '塌了'] },
   { code: 'manhole', family: 'manhole', any: ['井盖'] },
   { code: 'streetlight', family: 'streetlight', any: ['路灯'] },
   { code: 'stair-light', family: 'stair-light', any: ['楼道灯', '声控灯', '楼梯灯'], scope: 'unit' },
-  { code: 'bus-route', family: 'bus-route', any: ['改线', '改道', '线路调整', '调整线路', '改线路', '站点取消', '取消', '没公交', '原线路', '绕行'] , with: ['公交', '路车', '站', '线路'] },
+  { code: 'bus-route', family: 'bus-route', any: ['改线', '改道', '线路调整', '调整线路', '改线路', '站点取消', '取消', '没公交', '原线路', '绕行', '不走', '不经过', '不停了', '改走'] , with: ['公交', '路车', '站', '线路'] },
   { code: 'bus-schedule', family: 'bus-schedule', any: ['末班车', '班次', '发车', '首班', '发车间隔', '车太少', '加密班次', '增加班次', '间隔太长'] },
   { code: 'bus-driver', family: 'bus-driver', any: ['司机'], with: ['公交', '路车', '开走', '急刹', '猛'] },
   { code: 'taxi', family: 'taxi', any: ['出租车', '打表', '拒载', '网约车'] },
@@ -66,9 +82,10 @@ export const TOPICS: TopicDef[] = [
   { code: 'deposit', family: 'deposit', any: ['押金'] },
   { code: 'property-deed', family: 'property-deed', any: ['不动产证', '房产证', '不动产权证', '办证', '产权证'] },
   { code: 'handover', family: 'handover', any: ['延期交房', '逾期交房', '推迟交房', '还没交房', '延期交付', '不交房', '交房推迟', '交房延期', '逾期交付', '迟迟不交房', '到期不交房'] },
-  { code: 'prepaid-card', family: 'prepaid-card', any: ['办卡', '充值', '会员卡', '年卡', '预付'] },
+  { code: 'prepaid-card', family: 'prepaid-card', any: ['办卡', '充值', '会员卡', '年卡', '预付', '储值卡', '次卡', '充的钱', '卡里还有', '办的卡', '预存', '预交', '课时费'] },
+  { code: 'business-closure', family: 'prepaid-card', any: ['倒闭', '跑路', '关门', '停业', '停课', '人去楼空', '卷款', '联系不上'], with: ['卡', '充', '会员', '退钱', '退款', '预付', '交了', '交的钱', '学费', '培训费', '课时费', '预交'] },
   { code: 'expired-goods', family: 'food-safety', any: ['过期', '变质', '发霉', '保质期'] },
-  { code: 'short-weight', family: 'short-weight', any: ['缺斤短两', '短斤', '少秤', '斤两', '一称', '秤上', '秤有问题', '不够秤', '缺秤', '回家称', '不足量', '计量不准', '缺量', '加不满', '少加'] },
+  { code: 'short-weight', family: 'short-weight', any: ['缺斤短两', '短斤', '少秤', '斤两', '一称', '秤上', '秤有问题', '不够秤', '缺秤', '回家称', '不足量', '计量不准', '缺量', '加不满', '少加', '秤不准', '缺斤少两', '短秤', '鬼秤', '少了一两', '少了二两', '少了两两', '少了三两', '少了半斤', '只有八两', '只有九两'] },
   { code: 'price-charge', family: 'charges', any: ['乱收费', '资料费', '多收', '收费', '收一块', '涨价', '收钱'] },
   { code: 'garbage', family: 'garbage', any: ['垃圾', '垃圾房', '垃圾箱', '垃圾桶'] },
   { code: 'dumping', family: 'dumping', any: ['建筑垃圾', '倾倒', '偷倒', '乱倒', '渣土'], with: ['倒', '堆'] },
@@ -82,11 +99,11 @@ export const TOPICS: TopicDef[] = [
   { code: 'traffic-jam', family: 'traffic-jam', any: ['拥堵', '堵车', '接送车辆'] },
   { code: 'toilet', family: 'toilet', any: ['公厕', '厕所'] },
   { code: 'shared-bikes', family: 'shared-bikes', any: ['共享单车'] },
-  { code: 'parcel-charge', family: 'parcel', any: ['快递驿站', '取件', '驿站'] },
+  { code: 'parcel-charge', family: 'parcel', any: ['快递驿站', '取件', '驿站', '快递点', '取快递', '取个件'] },
   { code: 'school-fee', family: 'charges', any: ['资料费', '练习册'] },
   { code: 'sewage', family: 'sewage', any: ['下水道', '污水', '化粪池', '返水', '堵塞', '管道堵', '冒污水', '排水'], with: ['堵', '冒', '溢', '返', '臭', '漫'] },
   { code: 'road-flooding', family: 'water-main', any: ['积水'], with: ['下雨', '雨后', '路面', '路口', '桥下', '涵洞', '路上'], acuteDays: 3 },
-  { code: 'venue-noise', family: 'venue-noise', any: ['酒吧', 'ktv', '歌厅', '夜店', '烧烤摊', '音乐声'], with: ['吵', '噪', '睡', '响', '晚', '夜'] },
+  { code: 'venue-noise', family: 'venue-noise', any: ['酒吧', 'ktv', '歌厅', '夜店', '烧烤摊', '音乐声'], with: ['吵', '噪', '睡', '响', '晚', '半夜', '夜里', '深夜', '夜间', '凌晨'], placedByWith: true, heardAround: true },
   { code: 'trees', family: 'trees', any: ['树木', '大树', '树枝', '修剪', '砍树', '倒伏', '树倒'] },
   { code: 'greenbelt', family: 'greenbelt', any: ['绿地', '绿化带', '毁绿', '种菜'] },
   { code: 'falling-objects', family: 'falling-objects', any: ['高空抛物', '外墙脱落', '瓷砖脱落', '掉下来'] },
@@ -107,7 +124,7 @@ export const TOPICS: TopicDef[] = [
   { code: 'road-occupation', family: 'road-occupation', any: ['围挡', '占道施工', '封路', '道路封闭', '挖开'] },
   { code: 'access-control', family: 'access-control', any: ['门禁', '道闸', '小区大门'], with: ['坏', '打不开', '不能用', '收费'] },
   { code: 'medical-service', family: 'medical-service', any: ['医院', '医生', '护士', '挂号'], with: ['态度', '推诿', '乱收费', '排队', '投诉'] },
-  { code: 'refund', family: 'refund', any: ['退款', '退费', '不给退', '不退钱'] },
+  { code: 'refund', family: 'refund', any: ['退款', '退费', '不给退', '不退钱'], remedy: true },
   { code: 'praise', family: 'praise', any: ['表扬', '感谢', '锦旗'] },
   { code: 'hukou', family: 'hukou', any: ['户口', '落户', '迁入', '准迁'], personal: true },
   { code: 'residence-permit', family: 'residence-permit', any: ['居住证'], personal: true },
@@ -132,6 +149,7 @@ interface Compiled {
   def: TopicDef
   any: Matcher
   with: Matcher | undefined
+  not: Matcher | undefined
 }
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
@@ -148,6 +166,7 @@ const COMPILED: Compiled[] = TOPICS.map((def) => ({
   def,
   any: matcher(def.any),
   with: def.with?.length ? matcher(def.with) : undefined,
+  not: def.not?.length ? matcher(def.not) : undefined,
 }))
 export const TOPIC_BY_CODE = new Map(TOPICS.map((t) => [t.code, t]))
 
@@ -195,11 +214,15 @@ export function detectTopics(compactText: string, textSyllables?: string[], prai
   for (const c of COMPILED) {
     const best = positionOf(c.any, text, sounds, at)
     if (best < 0) continue
-    if (c.with && positionOf(c.with, text, sounds, at) < 0) continue
-    hits.push({ code: c.def.code, pos: best })
+    const withAt = c.with ? positionOf(c.with, text, sounds, at) : best
+    if (withAt < 0) continue
+    if (c.not && c.not.chars.test(text)) continue
+    hits.push({ code: c.def.code, pos: c.def.placedByWith ? Math.max(best, withAt) : best })
   }
   hits.sort((a, b) => a.pos - b.pos)
-  const codes = hits.map((h) => h.code)
+  // A remedy (退款) stands for the appeal only when no problem is named.
+  const problems = hits.filter((h) => !TOPIC_BY_CODE.get(h.code)?.remedy)
+  const codes = [...problems, ...hits.filter((h) => TOPIC_BY_CODE.get(h.code)?.remedy)].map((h) => h.code)
   // A praise that mentions a problem as context is a praise of its own (rule 8).
   if (praise || codes.includes('praise')) return ['praise', ...codes.filter((c) => c !== 'praise')]
   return codes

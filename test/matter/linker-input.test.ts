@@ -55,8 +55,14 @@ t.test('bad and odd input still links, and never throws', async (t) => {
     const a = await linker.link(appeal({ content: '瑞丰小区3号楼1单元电梯坏了', phone: '13800000051', address: '瑞丰小区3号楼' }))
     const b = await linker.link(appeal({ content: '瑞丰小区3号楼电梯停了一个星期', channel: 'message-board', name: '瑞丰业主' }))
     t.equal(b.matterId, a.matterId)
-    t.equal(b.citizens, 1, 'an anonymous post may be the caller again')
+    t.equal(b.citizens, 2, 'a post signed with a name nobody else used is one more voice')
     t.equal(b.flags.repeat, false)
+    const c = await linker.link(appeal({ content: '瑞丰小区3号楼电梯一直坏着没人修', channel: 'message-board', name: '三号楼住户' }))
+    const d = await linker.link(appeal({ content: '瑞丰小区3号楼电梯还是停着', channel: 'message-board' }))
+    t.equal(c.matterId, a.matterId)
+    t.equal(d.matterId, a.matterId)
+    t.equal(d.citizens, 2, 'anonymous posts may all be one person: together they count once')
+    t.equal(d.flags.concentrated, false)
   })
 
   await t.test('the same appeal delivered twice is linked once', async (t) => {
