@@ -36,6 +36,8 @@ export interface ConsoleTestApp {
   logs: Record<string, unknown>[]
   url: string
   wsUrl: string
+  /** Closes the gateway (app, ACD, queue) as a shutdown would; idempotent, also run at teardown. */
+  close(): Promise<void>
   /** A signed access token as gateway/auth issues it (same issuer/audience/secret); ttl may be negative. */
   token(agentId: string, role?: Role, ttlSeconds?: number): Promise<string>
   /** Submits a web appeal through the real channel; returns its id. */
@@ -48,14 +50,18 @@ interface TapLike {
   teardown(fn: () => unknown): void
 }
 
-/** `share`: another app's Redis and prefix, to run a second gateway process on the same data. */
+/**
+ * `share`: another app's Redis and prefix, to run a second gateway process on the same data.
+ * `opts.env`: secrets as the environment gives them; `opts.port`: listen there (a restarted gateway).
+ */
 export async function consoleApp(
   t: TapLike,
   overrides: DeepPartial<Config> = {},
   share?: { redis: Redis; prefix: string },
+  opts: { env?: NodeJS.ProcessEnv; port?: number } = {},
 ): Promise<ConsoleTestApp> {
   const { redis, prefix } = await testRedis(t, share?.prefix)
-  const config = testConfig(prefix, { ...overrides, auth: { jwtSecret: JWT_SECRET, ...(overrides.auth ?? {}) } })
+  const config = testConfig(prefix, { ...overrides, auth: { jwtSecret: JWT_SECRET, ...(overrides.auth ?? {}) } }, opts.env)
   const logs: Record<string, unknown>[] = []
   const sink = new Writable({
     write(chunk, _enc, cb) {
@@ -76,12 +82,15 @@ export async function consoleApp(
   const alerts = new MatterAlerts(redis, prefix)
   const stack = await createAcdStack({ config, redis, queue, logger, linker })
   const app = await build(config, { redis, queue, logger, acd: stack.acd, auth: stack.auth, linker, alerts })
-  t.teardown(async () => {
-    await app.close()
-    await stack.close()
-    await queue.close()
-  })
-  await app.listen({ port: 0, host: '127.0.0.1' })
+  let closing: Promise<void> | undefined
+  const close = () =>
+    (closing ??= (async () => {
+      await app.close()
+      await stack.close()
+      await queue.close()
+    })())
+  t.teardown(close)
+  await app.listen({ port: opts.port ?? 0, host: '127.0.0.1' })
   const { port } = app.server.address() as AddressInfo
   const url = `http://127.0.0.1:${port}`
   const secret = new TextEncoder().encode(JWT_SECRET)
@@ -97,6 +106,7 @@ export async function consoleApp(
     logs,
     url,
     wsUrl: `ws://127.0.0.1:${port}/v1/agent/ws`,
+    close,
     token: (agentId, role = 'agent', ttl = 600) => {
       const now = Math.floor(Date.now() / 1000)
       return new SignJWT({ role })
