@@ -1,9 +1,9 @@
 /** The gateway process: load config -> connect -> listen; drain on SIGTERM. */
+import { appealQueueFromConfig } from './queue/appeal-queue-from-config.ts'
 import { loadConfig } from '../config/load.ts'
 import { build } from './app.ts'
 import { createLogger } from './log.ts'
 import { connectRedis, waitReady } from './queue/redis.ts'
-import { RedisAppealQueue } from './queue/redis-appeal-queue.ts'
 import { createAcdStack } from './acd/create-acd.ts'
 import { MatterLinker } from './matter/linker.ts'
 import { MatterAlerts } from './matter/alerts.ts'
@@ -20,12 +20,7 @@ async function main(): Promise<void> {
     process.exit(1)
   }
 
-  const queue = new RedisAppealQueue({
-    redis,
-    keyPrefix: config.redis.keyPrefix,
-    queueName: config.queue.name,
-    timezone: config.timezone,
-    retentionDays: config.queue.retentionDays,
+  const queue = appealQueueFromConfig(config, redis, {
     onHookError: (appealId, err) =>
       logger.warn({ appealId, err: { message: err.message, code: (err as { code?: string }).code } }, 'post-intake step failed; the sweeper will retry'),
   })

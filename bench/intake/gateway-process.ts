@@ -18,7 +18,8 @@ import { loadConfig } from '../../config/load.ts'
 import { build } from '../../gateway/app.ts'
 import { createLogger } from '../../gateway/log.ts'
 import { connectRedis, waitReady } from '../../gateway/queue/redis.ts'
-import { RedisAppealQueue } from '../../gateway/queue/redis-appeal-queue.ts'
+import { appealQueueFromConfig } from '../../gateway/queue/appeal-queue-from-config.ts'
+import type { RedisAppealQueue } from '../../gateway/queue/redis-appeal-queue.ts'
 
 export interface GatewayProcessOptions {
   redisUrl: string
@@ -90,13 +91,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.log.level, nullStream)
   const redis = connectRedis(config.redis.url)
   await waitReady(redis)
-  const queue = new RedisAppealQueue({
-    redis,
-    keyPrefix: config.redis.keyPrefix,
-    queueName: config.queue.name,
-    timezone: config.timezone,
-    retentionDays: config.queue.retentionDays,
-  })
+  const queue = appealQueueFromConfig(config, redis)
   const app = await build(config, { redis, queue, logger })
   await app.listen({ host: config.server.host, port: config.server.port })
   const port = (app.server.address() as { port: number }).port

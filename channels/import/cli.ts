@@ -11,7 +11,7 @@ import { loadConfig } from '../../config/load.ts'
 import { createLogger } from '../../gateway/log.ts'
 import { createMetrics } from '../../gateway/http/metrics.ts'
 import { connectRedis, waitReady } from '../../gateway/queue/redis.ts'
-import { RedisAppealQueue } from '../../gateway/queue/redis-appeal-queue.ts'
+import { appealQueueFromConfig } from '../../gateway/queue/appeal-queue-from-config.ts'
 import { sourceFor } from '../signed/sources.ts'
 import { columnOf, ExportUnreadable, readExport } from './read-export.ts'
 import { progressFor } from './progress.ts'
@@ -58,13 +58,7 @@ async function main(): Promise<void> {
   } catch (err) {
     fail(`Redis at ${config.redis.url.replace(/\/\/[^@/]*@/, '//***@')} is unreachable: ${(err as Error).message}`)
   }
-  const queue = new RedisAppealQueue({
-    redis,
-    keyPrefix: config.redis.keyPrefix,
-    queueName: config.queue.name,
-    timezone: config.timezone,
-    retentionDays: config.queue.retentionDays,
-  })
+  const queue = appealQueueFromConfig(config, redis)
   const logger = createLogger(values['log-level'] ?? 'warn', process.stderr)
   const metrics = createMetrics({ queueDepth: async () => 0, defaults: false })
   const progress = progressFor(rows.length)

@@ -4,6 +4,7 @@
  * --split also prints, on stderr, the figures on the first and second half (by intake order).
  * REDIS_URL (default redis://127.0.0.1:6379) is read here because this is a command, not the gateway.
  */
+import { loadConfig } from '../../../config/load.ts'
 import { parseArgs } from 'node:util'
 import { Redis } from 'ioredis'
 import { readDataset, readPersons } from './dataset.ts'
@@ -18,7 +19,7 @@ if (!values.data) {
 }
 const data = readDataset(values.data)
 const persons = values.persons ? readPersons(values.persons) : new Map<string, string>()
-const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 2 })
+const redis = new Redis(loadConfig().redis.url, { maxRetriesPerRequest: 2 })
 try {
   const r = await runEval(redis, data, persons)
   if (values.split) {

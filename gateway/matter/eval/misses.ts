@@ -3,6 +3,7 @@
  * npx tsx gateway/matter/eval/misses.ts --data <file.jsonl> [--persons <persons.json>]
  * REDIS_URL (default redis://127.0.0.1:6379) is read here because this is a command, not the gateway.
  */
+import { loadConfig } from '../../../config/load.ts'
 import { randomUUID } from 'node:crypto'
 import { parseArgs } from 'node:util'
 import { Redis } from 'ioredis'
@@ -19,7 +20,7 @@ if (!values.data) {
   process.exit(2)
 }
 const data = readDataset(values.data)
-const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 2 })
+const redis = new Redis(loadConfig().redis.url, { maxRetriesPerRequest: 2 })
 const prefix = `eval-${randomUUID()}`
 try {
   const linker = new MatterLinker({ redis, keyPrefix: prefix })

@@ -1,8 +1,8 @@
 /**
- * Runs a command with Redis available: if nothing answers at REDIS_URL and a redis-server binary
+ * Runs a command with Redis available (lives in config/: like the loader, it reads the environment): if nothing answers at REDIS_URL and a redis-server binary
  * exists, starts a private one (own port, data in .redis-data/, git-ignored), points REDIS_URL at it
  * and stops it when the command exits. Never runs the command without Redis.
- *   tsx gateway/tools/with-redis.ts -- <command> [args...]
+ *   tsx config/with-redis.ts -- <command> [args...]
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
