@@ -13,6 +13,7 @@ import { registerJsonParser } from './http/json-parser.ts'
 import { registerErrorHandler } from './http/error-handler.ts'
 import { createMetrics, registerMetricsRoute, type Metrics } from './http/metrics.ts'
 import { registerHealthRoutes } from './http/health.ts'
+import { registerDrain } from './http/drain.ts'
 import { registerOpenApi } from './http/openapi.ts'
 import { registerRateLimit, rateLimitOf } from './http/rate-limit.ts'
 import { staffAuth } from './http/staff-auth.ts'
@@ -83,6 +84,7 @@ export async function build(config: Readonly<Config>, deps: AppDeps): Promise<Ap
     void reply.header('x-request-id', req.id)
   })
 
+  registerDrain(app)
   registerJsonParser(app)
   registerErrorHandler(app, { bodyLimit: config.server.bodyLimitBytes, metrics })
   await registerOpenApi(app)

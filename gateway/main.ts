@@ -7,6 +7,7 @@ import { connectRedis, waitReady } from './queue/redis.ts'
 import { createAcdStack } from './acd/create-acd.ts'
 import { MatterLinker } from './matter/linker.ts'
 import { MatterAlerts } from './matter/alerts.ts'
+import { startMaintenance } from './maintenance.ts'
 
 async function main(): Promise<void> {
   const config = loadConfig()
@@ -31,23 +32,7 @@ async function main(): Promise<void> {
   const alerts = new MatterAlerts(redis, config.redis.keyPrefix)
   const app = await build(config, { redis, queue, logger, acd: stack.acd, auth: stack.auth, linker, alerts })
 
-  const sweep = async () => {
-    try {
-      const n = await queue.completeOrphans(config.queue.orphanAfterSeconds)
-      if (n > 0) logger.warn({ completed: n }, 'completed appeals whose queue entry was missing')
-    } catch (err) {
-      logger.warn({ err: { message: (err as Error).message } }, 'orphan sweep failed')
-    }
-  }
-  const sweeper = setInterval(sweep, 10_000)
-  sweeper.unref()
-  void sweep()
-  // An appeal whose ACD entry was never added (a failed post-intake step) is picked up here, not
-  // only at the next restart.
-  const recovery = setInterval(() => {
-    stack.acd.recover({ olderThanMs: 30_000 }).catch((err: Error) => logger.warn({ err: { message: err.message } }, 'acd recovery failed'))
-  }, 60_000)
-  recovery.unref()
+  const maintenance = startMaintenance({ config, queue, acd: stack.acd, logger })
 
   await app.listen({ host: config.server.host, port: config.server.port })
 
@@ -56,8 +41,7 @@ async function main(): Promise<void> {
     if (stopping) return
     stopping = true
     logger.info({ signal }, 'draining: no new requests, finishing in-flight ones')
-    clearInterval(sweeper)
-    clearInterval(recovery)
+    maintenance.stop()
     const deadline = setTimeout(() => {
       logger.error('drain deadline passed; exiting')
       process.exit(1)

@@ -142,8 +142,12 @@ export async function agentConsole(app: FastifyInstance, opts: AgentConsoleOptio
     }, cfg.heartbeatMs)
     heartbeat.unref()
   })
+  // Requests a console sent before the drain are finished before the ACD and Redis close behind us
+  // (a completion cut half-way would be repeated by the agent, but need not be).
+  const inFlight = new Set<Promise<void>>()
   app.addHook('onClose', async () => {
     if (heartbeat) clearInterval(heartbeat)
+    await Promise.allSettled([...inFlight])
     await fanout.stop()
     await registry.close()
   })
@@ -166,7 +170,10 @@ export async function agentConsole(app: FastifyInstance, opts: AgentConsoleOptio
       let closed = false
       let chain: Promise<void> = Promise.resolve()
       const run = (step: () => Promise<void>) => {
-        chain = chain.then(step).catch((err: Error) => log.error({ err }, 'console socket step failed'))
+        const next = chain.then(step).catch((err: Error) => log.error({ err }, 'console socket step failed'))
+        chain = next
+        inFlight.add(next)
+        void next.finally(() => inFlight.delete(next))
       }
 
       const refuse = (code: number, err: CodedError) => {

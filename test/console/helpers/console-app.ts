@@ -14,6 +14,7 @@ import { createLogger } from '../../../gateway/log.ts'
 import { RedisAppealQueue } from '../../../gateway/queue/redis-appeal-queue.ts'
 import { MatterAlerts } from '../../../gateway/matter/alerts.ts'
 import { MatterLinker } from '../../../gateway/matter/linker.ts'
+import { startMaintenance } from '../../../gateway/maintenance.ts'
 import type { Submission } from '../../../gateway/domain/ports.ts'
 import type { DeepPartial } from '../../../config/load.ts'
 import type { Config } from '../../../config/schema.ts'
@@ -53,12 +54,13 @@ interface TapLike {
 /**
  * `share`: another app's Redis and prefix, to run a second gateway process on the same data.
  * `opts.env`: secrets as the environment gives them; `opts.port`: listen there (a restarted gateway).
+ * The periodic sweeps of main.ts run too (gateway/maintenance.ts); `opts.maintenance` shortens them.
  */
 export async function consoleApp(
   t: TapLike,
   overrides: DeepPartial<Config> = {},
   share?: { redis: Redis; prefix: string },
-  opts: { env?: NodeJS.ProcessEnv; port?: number } = {},
+  opts: { env?: NodeJS.ProcessEnv; port?: number; maintenance?: { sweepEveryMs?: number; recoverEveryMs?: number } } = {},
 ): Promise<ConsoleTestApp> {
   const { redis, prefix } = await testRedis(t, share?.prefix)
   const config = testConfig(prefix, { ...overrides, auth: { jwtSecret: JWT_SECRET, ...(overrides.auth ?? {}) } }, opts.env)
@@ -82,9 +84,11 @@ export async function consoleApp(
   const alerts = new MatterAlerts(redis, prefix)
   const stack = await createAcdStack({ config, redis, queue, logger, linker })
   const app = await build(config, { redis, queue, logger, acd: stack.acd, auth: stack.auth, linker, alerts })
+  const maintenance = startMaintenance({ config, queue, acd: stack.acd, logger, ...opts.maintenance })
   let closing: Promise<void> | undefined
   const close = () =>
     (closing ??= (async () => {
+      maintenance.stop()
       await app.close()
       await stack.close()
       await queue.close()
