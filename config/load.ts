@@ -145,6 +145,11 @@ function checkAgents(config: Config): void {
   if (config.handoff.webhookUrl && !config.handoff.webhookSecret) {
     throw new CFG_ERR_INVALID('/handoff/webhookSecret', 'HANDOFF_WEBHOOK_SECRET is required when handoff.webhookUrl is set')
   }
+  const presence = config.acd.presenceTimeoutSeconds
+  if (presence > 0 && presence * 1000 < 2 * config.console.heartbeatMs) {
+    // Consoles refresh presence once per heartbeat: a shorter timeout would log connected agents out.
+    throw new CFG_ERR_INVALID('/acd/presenceTimeoutSeconds', `must be 0 or at least two console heartbeats (${(2 * config.console.heartbeatMs) / 1000} s)`)
+  }
 }
 
 function isPlainObject(v: unknown): v is Json {

@@ -187,6 +187,12 @@ export const ConfigSchema = Type.Object(
         defaultLanguage: Str({ default: '普通话' }),
         /** Waiting entries the matcher looks at per queue and run (the head of each queue, by priority then age). */
         maxScan: Type.Integer({ minimum: 1, default: 200 }),
+        /**
+         * An agent with no connected console for this long goes offline (unless holding appeals): a
+         * closed browser must not keep taking offers. 0: never. Longer than a gateway restart and
+         * than two console heartbeats (console.heartbeatMs refreshes it).
+         */
+        presenceTimeoutSeconds: Type.Number({ minimum: 0, default: 60 }),
         /** How often each process sweeps expired offers and ended wrap-ups (ms). */
         sweepIntervalMs: Type.Integer({ minimum: 10, default: 500 }),
         /** Days the per-agent state log and daily counters are kept. */

@@ -30,6 +30,7 @@ import { acdRoutes } from './acd/routes.ts'
 import { registerAcdMetrics } from './acd/metrics.ts'
 import { agentConsole } from '../agent-console/server/plugin.ts'
 import { agentLister, tokenVerifier } from '../agent-console/server/acd-adapter.ts'
+import { afterLogout } from '../agent-console/server/sign-out.ts'
 
 export interface AppDeps {
   redis: Redis
@@ -106,7 +107,10 @@ export async function build(config: Readonly<Config>, deps: AppDeps): Promise<Ap
   }
   if (deps.auth) {
     app.decorate('auth', deps.auth)
-    await app.register(authRoutes, { auth: deps.auth })
+    await app.register(authRoutes, {
+      auth: deps.auth,
+      ...(acd ? { onLogout: afterLogout({ acd, redis: deps.redis, keyPrefix: config.redis.keyPrefix }) } : {}),
+    })
   }
   if (acd) {
     if (!deps.auth) throw new Error('build(): deps.acd needs deps.auth')

@@ -7,6 +7,8 @@ export const CLOSE = {
   unauthorized: 4401,
   /** The token's `exp` passed while the socket was open: log in again. */
   tokenExpired: 4402,
+  /** The user logged out (on this page or another): every socket of theirs closes. Do not reconnect. */
+  loggedOut: 4403,
   /** No `auth` message within console.authTimeoutMs. */
   authTimeout: 4408,
   /** A newer console of the same agent took over. Do not reconnect automatically. */

@@ -39,4 +39,9 @@ export const CONSOLE_ERR_REPLACED = createError(
   'This console was taken over by a newer login of the same agent',
   409,
 )
+export const CONSOLE_ERR_LOGGED_OUT = createError(
+  'CONSOLE_ERR_LOGGED_OUT',
+  'The user logged out; this console is closed',
+  401,
+)
 export const CONSOLE_ERR_INTERNAL = createError('CONSOLE_ERR_INTERNAL', 'Internal error', 500)

@@ -20,7 +20,7 @@ import type { MatterLinker } from '../../gateway/matter/linker.ts'
 import { MatterCards } from './matter-card.ts'
 import { CLOSE } from './close-codes.ts'
 import { decode, type Envelope } from './decode.ts'
-import { CONSOLE_ERR_FORBIDDEN, CONSOLE_ERR_INTERNAL, CONSOLE_ERR_ORIGIN, CONSOLE_ERR_REPLACED, CONSOLE_ERR_TOKEN_EXPIRED, CONSOLE_ERR_UNAUTHORIZED, CONSOLE_ERR_AUTH_TIMEOUT, CONSOLE_ERR_IDENTITY_CHANGED } from './errors.ts'
+import { CONSOLE_ERR_FORBIDDEN, CONSOLE_ERR_INTERNAL, CONSOLE_ERR_ORIGIN, CONSOLE_ERR_REPLACED, CONSOLE_ERR_TOKEN_EXPIRED, CONSOLE_ERR_UNAUTHORIZED, CONSOLE_ERR_AUTH_TIMEOUT, CONSOLE_ERR_IDENTITY_CHANGED, CONSOLE_ERR_LOGGED_OUT } from './errors.ts'
 import { Fanout, type WallboardAgent } from './fanout.ts'
 import { HANDLERS, type HandlerContext } from './handlers.ts'
 import type { ClientMessage, ClientMessageType } from './messages.ts'
@@ -85,10 +85,19 @@ export async function agentConsole(app: FastifyInstance, opts: AgentConsoleOptio
   app.get('/console', { schema: { hide: true } }, (_req, reply) => reply.redirect('/console/'))
   app.get('/console/wallboard', { schema: { hide: true } }, (_req, reply) => reply.sendFile('wallboard.html'))
 
-  const registry = new SessionRegistry(opts.redis, opts.keyPrefix, app.log, (s) => {
-    s.log.info({ code: 'CONSOLE_ERR_REPLACED' }, 'console taken over by a newer login')
-    s.closeWith(CLOSE.replaced, new CONSOLE_ERR_REPLACED())
-  })
+  const registry = new SessionRegistry(
+    opts.redis,
+    opts.keyPrefix,
+    app.log,
+    (s) => {
+      s.log.info({ code: 'CONSOLE_ERR_REPLACED' }, 'console taken over by a newer login')
+      s.closeWith(CLOSE.replaced, new CONSOLE_ERR_REPLACED())
+    },
+    (s) => {
+      s.log.info({ code: 'CONSOLE_ERR_LOGGED_OUT' }, 'console closed: the user logged out')
+      s.closeWith(CLOSE.loggedOut, new CONSOLE_ERR_LOGGED_OUT())
+    },
+  )
   const matters = opts.linker ? new MatterCards(opts.linker, opts.queue) : undefined
   const fanout = new Fanout({
     acd: opts.acd,
@@ -125,20 +134,28 @@ export async function agentConsole(app: FastifyInstance, opts: AgentConsoleOptio
     },
   }
 
+  // Presence (acd.presenceTimeoutSeconds): an agent's consoles say "still here" on connect, on every
+  // heartbeat and when they go; the ACD sends an agent with none for the timeout offline.
+  const touch = (agentIds: string[]) => {
+    opts.acd.touchPresence(agentIds).catch((err: Error) => app.log.warn({ err: { message: err.message } }, 'console presence not refreshed'))
+  }
   let heartbeat: NodeJS.Timeout | undefined
   app.addHook('onReady', async () => {
     await registry.start()
     await fanout.start()
     heartbeat = setInterval(() => {
+      const present: string[] = []
       for (const s of registry.all()) {
         if (!s.alive) {
           s.log.info({ code: 'CONSOLE_HEARTBEAT_MISSED' }, 'console socket did not answer ping; dropped')
           s.socket.terminate()
           continue
         }
+        if (s.surface === 'console') present.push(s.agentId)
         s.alive = false
         s.socket.ping()
       }
+      touch(present)
     }, cfg.heartbeatMs)
     heartbeat.unref()
   })
@@ -201,6 +218,7 @@ export async function agentConsole(app: FastifyInstance, opts: AgentConsoleOptio
         session = s
         await registry.add(s)
         if (closed) return
+        if (surface === 'console') touch([s.agentId])
         if (surface === 'console') s.send('welcome', await welcome(s, opts.acd, opts.queue, settings, clock(), matters))
         else {
           s.send('welcome', {
@@ -278,6 +296,7 @@ export async function agentConsole(app: FastifyInstance, opts: AgentConsoleOptio
         if (session) {
           session.dispose()
           registry.remove(session)
+          if (session.surface === 'console') touch([session.agentId])
           session.log.info({ closeCode: code }, 'console disconnected')
         }
       })

@@ -5,6 +5,8 @@
  * closes its console sockets of that agent with a lower generation. The newest login wins even when
  * two processes claim at the same moment (a plain "close the others" would close both).
  * Wallboards are not exclusive: a supervisor may watch on several screens.
+ *
+ * A logout is published too (signOut): every process closes all sockets of that user.
  */
 import type { Redis } from 'ioredis'
 import type { FastifyBaseLogger } from 'fastify'
@@ -31,21 +33,27 @@ export class SessionRegistry {
     private readonly log: FastifyBaseLogger,
     /** Called for a session that lost its claim (newer login elsewhere). */
     private readonly onReplaced: (session: ConsoleSession) => void,
+    /** Called for every session of a user who logged out. */
+    private readonly onSignedOut: (session: ConsoleSession) => void = () => {},
   ) {
     this.channel = `${keyPrefix}:console:claims`
+    this.signOuts = signOutChannel(keyPrefix)
   }
+
+  private readonly signOuts: string
 
   async start(): Promise<void> {
     // A subscriber waits for its connection (and re-subscribes after a reconnect) instead of failing fast.
     this.sub = this.redis.duplicate({ enableOfflineQueue: true, lazyConnect: false, maxRetriesPerRequest: null })
-    this.sub.on('message', (_channel: string, raw: string) => {
+    this.sub.on('message', (channel: string, raw: string) => {
       try {
-        this.applyClaim(JSON.parse(raw) as Claim)
+        if (channel === this.signOuts) this.applySignOut(JSON.parse(raw) as { agentId: string })
+        else this.applyClaim(JSON.parse(raw) as Claim)
       } catch (err) {
         this.log.warn({ err: { message: (err as Error).message } }, 'console claim message unreadable')
       }
     })
-    await this.sub.subscribe(this.channel)
+    await this.sub.subscribe(this.channel, this.signOuts)
   }
 
   /** Adds an authenticated session; a console session claims its agent across processes. */
@@ -93,6 +101,10 @@ export class SessionRegistry {
     return n
   }
 
+  private applySignOut({ agentId }: { agentId: string }): void {
+    for (const s of [...this.forAgent(agentId)]) this.onSignedOut(s)
+  }
+
   private applyClaim(claim: Claim): void {
     if ((this.latest.get(claim.agentId) ?? 0) < claim.gen) this.latest.set(claim.agentId, claim.gen)
     const newest = this.latest.get(claim.agentId)!
@@ -111,4 +123,13 @@ export class SessionRegistry {
       await this.sub.quit().catch(() => this.sub?.disconnect())
     }
   }
+}
+
+function signOutChannel(keyPrefix: string): string {
+  return `${keyPrefix}:console:sign-outs`
+}
+
+/** Tells every gateway process to close the sockets of a user who logged out. */
+export async function signOut(redis: Redis, keyPrefix: string, agentId: string): Promise<void> {
+  await redis.publish(signOutChannel(keyPrefix), JSON.stringify({ agentId }))
 }

@@ -106,9 +106,9 @@ function setConnection(state) {
 
 function fatal(reason) {
   socket?.stop()
-  if (reason === 'expired') {
+  if (reason === 'expired' || reason === 'loggedOut') {
     auth.forget()
-    renderLogin($('#app'), { onLoggedIn: () => location.reload(), message: T.connection.expired })
+    renderLogin($('#app'), { onLoggedIn: () => location.reload(), message: T.connection[reason] })
     return
   }
   setConnection('offline')
@@ -126,10 +126,7 @@ function setStatus(status) {
     const on = k === status.state || k === status.reason
     b.setAttribute('aria-pressed', String(on))
   }
-  if (!status.offer && S.offer) {
-    S.offer = null
-    renderOffer()
-  }
+  void followOffer(status.offer)
   renderWrapUp()
 }
 
@@ -152,10 +149,38 @@ function onOffer(f) {
 }
 
 function onRevoked(f) {
-  if (S.offer?.offer.offerId !== f.offerId) return
+  if (dropOffer(f.offerId)) toast(T.offer.revoked[f.reason] ?? '')
+}
+
+/** Hides the offer shown if it is this one; true if it was. */
+function dropOffer(offerId) {
+  if (S.offer?.offer.offerId !== offerId) return false
   S.offer = null
   renderOffer()
-  toast(T.offer.revoked[f.reason] ?? '')
+  return true
+}
+
+/**
+ * The status says which offer is open. An offer frame can be missed (sent while the socket was
+ * reconnecting); the status then brings it back, so an agent never lets an offer time out unseen.
+ */
+async function followOffer(offer) {
+  if (!offer) {
+    if (S.offer) {
+      S.offer = null
+      renderOffer()
+    }
+    return
+  }
+  if (S.offer?.offer.offerId === offer.offerId) return
+  try {
+    const ack = await socket.request('appeal.get', { appealId: offer.appealId })
+    if (S.status?.offer?.offerId !== offer.offerId || S.offer?.offer.offerId === offer.offerId) return
+    S.offer = { offer, appeal: ack.appeal, matter: ack.matter }
+    renderOffer()
+  } catch {
+    // Gone meanwhile (taken, timed out): the next status says so.
+  }
 }
 
 function renderOffer() {
@@ -194,24 +219,26 @@ async function accept() {
   const { offerId } = S.offer.offer
   try {
     const ack = await socket.request('offer.accept', { offerId })
-    S.offer = null
-    renderOffer()
+    // The next offer may arrive before this ack (written appeals up to capacity): keep that one.
+    dropOffer(offerId)
     S.appeals.set(ack.appeal.id, ack.appeal)
     S.matters.set(ack.appeal.id, ack.matter)
     S.currentId = ack.appeal.id
     renderWork()
     $('#intake select[name=category]')?.focus()
   } catch (err) {
+    // Taken back meanwhile (timeout, revoked): nothing left to accept.
+    if (err.code === 'CONSOLE_ERR_NOT_FOUND') dropOffer(offerId)
     toast(errorText(err))
   }
 }
 
 async function decline() {
   if (!S.offer) return
+  const { offerId } = S.offer.offer
   try {
-    await socket.request('offer.decline', { offerId: S.offer.offer.offerId })
-    S.offer = null
-    renderOffer()
+    await socket.request('offer.decline', { offerId })
+    dropOffer(offerId)
   } catch (err) {
     toast(errorText(err))
   }

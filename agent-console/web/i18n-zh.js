@@ -20,6 +20,7 @@ export const T = {
     offline: '连接已断开，正在重连…',
     replaced: '您的账号已在另一处登录，本页面已停止工作',
     expired: '登录已过期，请重新登录',
+    loggedOut: '您已退出登录（可能在另一个页面），请重新登录',
   },
   states: {
     offline: '离线',

@@ -1,9 +1,10 @@
 // The console's websocket: protocol v1 (docs/console-protocol.md). The token travels as the
 // subprotocol `token.<jwt>` beside `gw.v1`; requests carry an id and resolve on the matching
-// ack / error. Reconnects by itself, except after a takeover (4409) or an expired login.
+// ack / error. Reconnects by itself, except after a takeover (4409), a logout (4403) or an expired login.
 import { refresh, saved } from './auth.js'
 
 const CLOSE_UNAUTHORIZED = 4401
+const CLOSE_LOGGED_OUT = 4403
 const CLOSE_TOKEN_EXPIRED = 4402
 const CLOSE_REPLACED = 4409
 
@@ -62,6 +63,7 @@ export class ConsoleSocket extends EventTarget {
     this.pending.clear()
     if (this.stopped) return
     if (ev.code === CLOSE_REPLACED) return this.fatal('replaced')
+    if (ev.code === CLOSE_LOGGED_OUT) return this.fatal('loggedOut')
     if (ev.code === CLOSE_UNAUTHORIZED || ev.code === CLOSE_TOKEN_EXPIRED) {
       try {
         await refresh()

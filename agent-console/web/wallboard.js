@@ -40,7 +40,7 @@ function start() {
     $('#conn').dataset.state = e.detail.state
   })
   socket.addEventListener('fatal', (e) => {
-    if (e.detail.reason === 'expired') {
+    if (e.detail.reason === 'expired' || e.detail.reason === 'loggedOut') {
       auth.forget()
       location.reload()
     }

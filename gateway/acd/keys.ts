@@ -17,6 +17,7 @@ export function acdKeys(prefix: string) {
     offerDeadlines: `${base}:offer-deadlines`,
     wrapDeadlines: `${base}:wrap-deadlines`,
     assigned: `${base}:assigned`,
+    presence: `${base}:presence`,
     aht: `${base}:aht`,
     stats: (yyyymmdd: string) => `${base}:stats:${yyyymmdd}`,
     log: (agentId: string, yyyymmdd: string) => `${base}:log:${agentId}:${yyyymmdd}`,

@@ -26,7 +26,7 @@ import {
 import { withField } from '../errors.ts'
 import { acdKeys, type AcdKeys } from './keys.ts'
 import { ADD_ENTRY, ACCEPT, ABANDON, DECLINE, DISPATCH, SWEEP } from './lua/routing.ts'
-import { COMPLETE, REGISTER_AGENT, SET_STATE, TRANSFER } from './lua/agents.ts'
+import { COMPLETE, EXPIRE_PRESENCE, REGISTER_AGENT, SET_STATE, TRANSFER } from './lua/agents.ts'
 import { AcdStatsReader } from './stats.ts'
 import {
   NOT_READY_REASONS,
@@ -52,6 +52,7 @@ const SCRIPTS = {
   acdSetState: SET_STATE,
   acdComplete: COMPLETE,
   acdTransfer: TRANSFER,
+  acdExpirePresence: EXPIRE_PRESENCE,
 } as const
 
 type ScriptRedis = Redis & { [K in keyof typeof SCRIPTS]: (...args: (string | number)[]) => Promise<unknown> }
@@ -168,11 +169,36 @@ export class RedisAcd implements Acd {
     )) as number
   }
 
-  /** Expires offers and wrap-ups that are due, then runs the matcher (entries age into relaxed rings). */
+  /**
+   * Expires offers and wrap-ups that are due, sends agents whose console is gone offline, then runs
+   * the matcher (entries age into relaxed rings).
+   */
   async sweep(): Promise<void> {
     if (this.#closed) return
     await this.#redis.acdSweep(...this.#ctx(), 500)
+    await this.expirePresence()
     await this.dispatch()
+  }
+
+  /** A console of these agents is connected now (called on connect and on every heartbeat). */
+  async touchPresence(agentIds: readonly string[]): Promise<void> {
+    if (agentIds.length === 0) return
+    const now = this.#clock().getTime()
+    await this.#redis.zadd(this.keys.presence, ...agentIds.flatMap((a) => [now, a]))
+  }
+
+  /**
+   * Agents with no console for acd.presenceTimeoutSeconds go offline (unless they hold appeals):
+   * a closed browser or a dead PC must not keep receiving offers it will miss. Only agents that
+   * ever had a console are watched. Returns the agents sent offline.
+   */
+  async expirePresence(): Promise<string[]> {
+    const timeout = this.#o.acd.presenceTimeoutSeconds
+    if (!timeout) return []
+    const cutoff = this.#clock().getTime() - timeout * 1000
+    const gone = (await this.#redis.acdExpirePresence(...this.#ctx(), cutoff, 500)) as string[]
+    if (gone.length > 0) this.#o.logger?.info({ agents: gone, code: 'ACD_PRESENCE_LOST' }, 'agents without a console went offline')
+    return gone
   }
 
   async addEntry(appeal: Appeal): Promise<void> {

@@ -121,5 +121,7 @@ export interface Acd {
   position(appealId: string): Promise<Position | undefined>
   stats(): Promise<AcdStats>
   subscribe(listener: (event: AcdEvent) => void): () => void
+  /** A console of these agents is connected now (presence; see acd.presenceTimeoutSeconds). */
+  touchPresence(agentIds: readonly string[]): Promise<void>
   close(): Promise<void>
 }

@@ -28,7 +28,13 @@ const TokensSchema = Type.Object({
   agent: AgentSchema,
 })
 
-export async function authRoutes(app: FastifyInstance, opts: { auth: AuthService }): Promise<void> {
+export interface AuthRoutesOptions {
+  auth: AuthService
+  /** After a logout: end the user's presence elsewhere (consoles, ACD state). Failures are logged. */
+  onLogout?: (agentId: string) => Promise<void>
+}
+
+export async function authRoutes(app: FastifyInstance, opts: AuthRoutesOptions): Promise<void> {
   const { auth } = opts
 
   app.post<{ Body: { username: string; password: string } }>(
@@ -81,6 +87,7 @@ export async function authRoutes(app: FastifyInstance, opts: { auth: AuthService
     async (req, reply) => {
       await auth.logout(req.agentToken!, req.body?.refreshToken)
       req.log.info({ agentId: req.agentToken!.agentId }, 'agent logged out')
+      await opts.onLogout?.(req.agentToken!.agentId).catch((err: Error) => req.log.warn({ err: { message: err.message } }, 'after-logout step failed'))
       return reply.code(204).send()
     },
   )

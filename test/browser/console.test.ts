@@ -110,6 +110,31 @@ t.test('a reload resumes the pending offer and then the accepted appeal', async 
   t.equal(await a.getAttribute(STATE, 'data-state'), 'busy')
 })
 
+t.test('the next offer arriving before the accept is answered stays on screen (written appeals up to capacity)', async (t) => {
+  const c = await consoleApp(t)
+  const browser = await launch(t)
+  const a = await agentPage(c, browser, '1001')
+  const first = await c.webAppeal('第一件：小区路灯不亮', '13800000001', '幸福路1号')
+  const second = await c.webAppeal('第二件：人行道井盖松动', '13800000002', '和平路88号')
+  // The answer to the accept is slow (a busy Redis): the next offer's frame overtakes it.
+  const get = c.linker.get.bind(c.linker)
+  c.linker.get = async (id) => {
+    if (id === first) await new Promise((r) => setTimeout(r, 400))
+    return get(id)
+  }
+  await goReady(a)
+  await a.waitForSelector('#offer:not([hidden])')
+  t.match(await a.textContent('[data-testid=offer-preview]'), '第一件')
+  await a.keyboard.press('F2')
+  await a.waitForSelector(`.appeal-card[data-appeal-id="${first}"]`)
+  await a.waitForSelector('#offer:not([hidden])', { timeout: 3000 })
+  t.match(await a.textContent('[data-testid=offer-preview]'), '第二件', 'the second offer is shown beside the accepted appeal')
+  await a.keyboard.press('F2')
+  await a.waitForSelector('#offer', { state: 'hidden' })
+  t.match(await c.stack.acd.status('1001'), { state: 'busy' })
+  t.same((await c.stack.acd.status('1001')).appealIds.sort(), [first, second].sort(), 'the agent holds both')
+})
+
 t.test('markup in an appeal is shown as text and never runs', async (t) => {
   const c = await consoleApp(t)
   const browser = await launch(t)

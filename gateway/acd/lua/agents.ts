@@ -121,3 +121,33 @@ refreshAvail(a)
 emitAgent(a)
 return 1
 `
+
+/**
+ * Presence: consoles refresh their agent's score in <base>:presence (ms); an agent whose every console
+ * has been gone since before ARGV[9] (ms) and who holds no appeal goes offline, its open offer going
+ * back at its original place. An agent still holding appeals keeps its state (its work is not lost;
+ * a supervisor sees it). ARGV[10] limit. Returns the agents sent offline.
+ */
+export const EXPIRE_PRESENCE = `${PRELUDE}
+local out = {}
+local pk = B .. ':presence'
+for _, a in ipairs(redis.call('ZRANGEBYSCORE', pk, '-inf', ARGV[9], 'LIMIT', 0, tonumber(ARGV[10]))) do
+  local st = redis.call('HGET', akey(a), 'state')
+  if not st or st == 'offline' then
+    redis.call('ZREM', pk, a)
+  elseif redis.call('SCARD', appealsKey(a)) == 0 then
+    redis.call('ZREM', pk, a)
+    redis.call('ZREM', B .. ':wrap-deadlines', a)
+    local offer = redis.call('HGET', akey(a), 'offer') or ''
+    if offer ~= '' then
+      revokeOffer(offer, 'cancelled', 'offline', '', 'presence')
+    else
+      setState(a, 'offline', '', 'presence')
+      refreshAvail(a)
+      emitAgent(a)
+    end
+    out[#out + 1] = a
+  end
+end
+return out
+`
