@@ -26,6 +26,8 @@ export interface HandlerContext {
   matters?: MatterCards
   /** Registers the session for wallboard frames and sends it the first snapshot. */
   watchWallboard: (session: ConsoleSession) => Promise<void>
+  /** 并案: these appeals' cards changed (a decision on another appeal of their matter). */
+  matterChanged: (appealIds: string[]) => Promise<void>
   /** Verifies a renewed token of the same agent and moves the session's expiry; returns it. */
   renew: (session: ConsoleSession, token: string) => Promise<Date>
 }

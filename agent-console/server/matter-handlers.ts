@@ -33,9 +33,21 @@ async function linkerCall<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-async function decided(session: ConsoleSession, cards: MatterCards, appealId: string, decision: string, from?: string) {
+/**
+ * The decision's card for the deciding agent (the ack), and a notice for the other appeals of the
+ * matter it left and the matter it is in now: agents holding those see their cards change live.
+ */
+async function decided(session: ConsoleSession, cards: MatterCards, ctx: HandlerContext, appealId: string, decision: string, from?: string) {
   const matter = await cards.card(appealId)
   session.log.info({ appealId, matterId: matter?.matterId, from, decision }, 'matter decision')
+  const touched = new Set<string>()
+  for (const id of new Set([from, matter?.matterId])) {
+    if (!id) continue
+    const view = await cards.linker.matter(id).catch(() => undefined)
+    for (const m of view?.members ?? []) if (m.appealId !== appealId) touched.add(m.appealId)
+  }
+  for (const other of matter?.others ?? []) touched.add(other.appealId)
+  if (touched.size > 0) await ctx.matterChanged([...touched])
   return { matter: matter ?? null }
 }
 
@@ -48,14 +60,14 @@ export const MATTER_HANDLERS: { [K in MatterType]: Handler<K> } = {
   'matter.confirm': async (session, msg, ctx) => {
     const cards = await allowed(session, msg.appealId, ctx)
     await linkerCall(() => cards.linker.confirm(msg.appealId, session.agentId))
-    return decided(session, cards, msg.appealId, 'confirmed')
+    return decided(session, cards, ctx, msg.appealId, 'confirmed')
   },
 
   'matter.detach': async (session, msg, ctx) => {
     const cards = await allowed(session, msg.appealId, ctx)
     const before = await cards.linker.get(msg.appealId)
     await linkerCall(() => cards.linker.detach(msg.appealId, session.agentId))
-    return decided(session, cards, msg.appealId, 'detached', before?.matterId)
+    return decided(session, cards, ctx, msg.appealId, 'detached', before?.matterId)
   },
 
   'matter.suggest': async (session, msg, ctx) => {
@@ -67,6 +79,6 @@ export const MATTER_HANDLERS: { [K in MatterType]: Handler<K> } = {
     const cards = await allowed(session, msg.appealId, ctx)
     const before = await cards.linker.get(msg.appealId)
     await linkerCall(() => cards.linker.attach(msg.appealId, msg.matterId, session.agentId))
-    return decided(session, cards, msg.appealId, 'attached', before?.matterId)
+    return decided(session, cards, ctx, msg.appealId, 'attached', before?.matterId)
   },
 }

@@ -25,7 +25,7 @@ import { Fanout, type WallboardAgent } from './fanout.ts'
 import { HANDLERS, type HandlerContext } from './handlers.ts'
 import type { ClientMessage, ClientMessageType } from './messages.ts'
 import { ConsoleSession, type CodedError, type Surface } from './session.ts'
-import { SessionRegistry } from './session-registry.ts'
+import { notify, SessionRegistry } from './session-registry.ts'
 import { MATTER_LABELS, welcome } from './snapshot.ts'
 import { authenticate, handleProtocols, originAllowed, tokenFromProtocols, type TokenVerifier } from './socket-auth.ts'
 
@@ -99,6 +99,19 @@ export async function agentConsole(app: FastifyInstance, opts: AgentConsoleOptio
     },
   )
   const matters = opts.linker ? new MatterCards(opts.linker, opts.queue) : undefined
+  // Another agent's 并案 decision changed the matter of an appeal held (or offered) here: new card.
+  registry.listen('matters', (msg) => {
+    const { appealIds } = msg as { appealIds: string[] }
+    void (async () => {
+      for (const appealId of appealIds) {
+        const agentId = await opts.acd.holderOf(appealId)
+        const sessions = agentId ? [...registry.forAgent(agentId)].filter((s) => s.surface === 'console') : []
+        if (sessions.length === 0 || !matters) continue
+        const matter = (await matters.card(appealId)) ?? null
+        for (const s of sessions) s.send('matter.changed', { appealId, matter })
+      }
+    })().catch((err: Error) => app.log.warn({ err: { message: err.message } }, 'matter change not pushed'))
+  })
   const fanout = new Fanout({
     acd: opts.acd,
     queue: opts.queue,
@@ -125,6 +138,7 @@ export async function agentConsole(app: FastifyInstance, opts: AgentConsoleOptio
     settings,
     matters,
     watchWallboard: (s) => fanout.watch(s),
+    matterChanged: (appealIds) => notify(opts.redis, opts.keyPrefix, 'matters', { appealIds }),
     renew: async (s, token) => {
       const identity = await authenticate(opts.verifyToken, token, clock())
       if (identity.agentId !== s.agentId || identity.role !== s.identity.role) throw new CONSOLE_ERR_IDENTITY_CHANGED()

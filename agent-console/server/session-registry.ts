@@ -6,7 +6,8 @@
  * two processes claim at the same moment (a plain "close the others" would close both).
  * Wallboards are not exclusive: a supervisor may watch on several screens.
  *
- * A logout is published too (signOut): every process closes all sockets of that user.
+ * Other notices travel the same subscription (listen / notify): a logout (every process closes all
+ * sockets of that user), a 并案 decision (the cards of the other agents holding that matter).
  */
 import type { Redis } from 'ioredis'
 import type { FastifyBaseLogger } from 'fastify'
@@ -37,23 +38,30 @@ export class SessionRegistry {
     private readonly onSignedOut: (session: ConsoleSession) => void = () => {},
   ) {
     this.channel = `${keyPrefix}:console:claims`
-    this.signOuts = signOutChannel(keyPrefix)
+    this.listen('sign-outs', (msg) => this.applySignOut(msg as { agentId: string }))
   }
 
-  private readonly signOuts: string
+  /** Cross-process notices by channel (claims aside), subscribed at start. */
+  private readonly notices = new Map<string, (msg: unknown) => void>()
+
+  /** Handles a notice that any process may publish with `notify(name)`; call before start(). */
+  listen(name: string, handler: (msg: unknown) => void): void {
+    this.notices.set(noticeChannel(this.keyPrefix, name), handler)
+  }
 
   async start(): Promise<void> {
     // A subscriber waits for its connection (and re-subscribes after a reconnect) instead of failing fast.
     this.sub = this.redis.duplicate({ enableOfflineQueue: true, lazyConnect: false, maxRetriesPerRequest: null })
     this.sub.on('message', (channel: string, raw: string) => {
       try {
-        if (channel === this.signOuts) this.applySignOut(JSON.parse(raw) as { agentId: string })
+        const notice = this.notices.get(channel)
+        if (notice) notice(JSON.parse(raw))
         else this.applyClaim(JSON.parse(raw) as Claim)
       } catch (err) {
-        this.log.warn({ err: { message: (err as Error).message } }, 'console claim message unreadable')
+        this.log.warn({ err: { message: (err as Error).message }, channel }, 'console notice unreadable or failed')
       }
     })
-    await this.sub.subscribe(this.channel, this.signOuts)
+    await this.sub.subscribe(this.channel, ...this.notices.keys())
   }
 
   /** Adds an authenticated session; a console session claims its agent across processes. */
@@ -125,11 +133,16 @@ export class SessionRegistry {
   }
 }
 
-function signOutChannel(keyPrefix: string): string {
-  return `${keyPrefix}:console:sign-outs`
+function noticeChannel(keyPrefix: string, name: string): string {
+  return `${keyPrefix}:console:${name}`
+}
+
+/** Publishes a notice to the consoles of every gateway process (see SessionRegistry.listen). */
+export async function notify(redis: Redis, keyPrefix: string, name: string, msg: unknown): Promise<void> {
+  await redis.publish(noticeChannel(keyPrefix, name), JSON.stringify(msg))
 }
 
 /** Tells every gateway process to close the sockets of a user who logged out. */
-export async function signOut(redis: Redis, keyPrefix: string, agentId: string): Promise<void> {
-  await redis.publish(signOutChannel(keyPrefix), JSON.stringify({ agentId }))
+export function signOut(redis: Redis, keyPrefix: string, agentId: string): Promise<void> {
+  return notify(redis, keyPrefix, 'sign-outs', { agentId })
 }

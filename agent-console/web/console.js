@@ -30,6 +30,7 @@ function start() {
   socket.addEventListener('offer.revoked', (e) => onRevoked(e.detail))
   socket.addEventListener('appeal.assigned', (e) => fetchAppeal(e.detail.appealId))
   socket.addEventListener('appeal.completed', (e) => dropAppeal(e.detail.appealId))
+  socket.addEventListener('matter.changed', (e) => onMatterChanged(e.detail))
   socket.connect()
   document.addEventListener('keydown', onKey)
   setInterval(tick, 250)
@@ -254,6 +255,19 @@ async function fetchAppeal(appealId) {
     renderWork()
   } catch (err) {
     toast(errorText(err))
+  }
+}
+
+/** Another agent decided on an appeal of this one's matter: the 并案 panel shows the new card. */
+function onMatterChanged({ appealId, matter }) {
+  if (S.offer?.appeal.id === appealId) {
+    S.offer.matter = matter
+    renderOffer()
+  }
+  if (!S.appeals.has(appealId)) return
+  S.matters.set(appealId, matter)
+  if (S.currentId === appealId) {
+    $('#matter').replaceChildren(panel(appealId, matter))
   }
 }
 

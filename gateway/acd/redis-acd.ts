@@ -370,6 +370,13 @@ export class RedisAcd implements Acd {
     return (await this.#redis.hget(this.keys.offer(offerId), 'appealId')) === appealId
   }
 
+  async holderOf(appealId: string): Promise<string | undefined> {
+    const assigned = await this.#redis.hget(this.keys.assigned, appealId)
+    if (assigned) return assigned.split('|')[0]
+    const offerId = await this.#redis.hget(this.keys.entry(appealId), 'offer')
+    return (offerId && (await this.#redis.hget(this.keys.offer(offerId), 'agentId'))) || undefined
+  }
+
   position(appealId: string): Promise<Position | undefined> {
     return this.#stats.position(appealId)
   }

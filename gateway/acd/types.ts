@@ -118,6 +118,8 @@ export interface Acd {
   status(agentId: string): Promise<AgentStatus>
   /** May this agent read this appeal (offered to or held by them)? */
   canRead(agentId: string, appealId: string): Promise<boolean>
+  /** The agent who holds this appeal or has it offered, if any. */
+  holderOf(appealId: string): Promise<string | undefined>
   position(appealId: string): Promise<Position | undefined>
   stats(): Promise<AcdStats>
   subscribe(listener: (event: AcdEvent) => void): () => void

@@ -177,3 +177,30 @@ t.test('the completed record carries its matter to the workorders queue, as the 
   t.match(split?.matter, { concentrated: false, citizens: 1, reasons: [] }, 'a split appeal leaves as its own matter')
   t.not(split?.matter?.matterId, m.matterId)
 })
+
+t.test('when one agent splits an appeal off a matter, the other agent holding that matter sees its card change', async (t) => {
+  const c1 = await consoleApp(t)
+  // Agent b's console is on another gateway process: the notice crosses processes.
+  const c2 = await consoleApp(t, {}, { redis: c1.redis, prefix: c1.prefix })
+  const b = await agentSocket(c2, '1002', t)
+  await b.request('state.set', { state: 'ready' })
+  const ids: string[] = []
+  for (const w of WATER_CUT.slice(0, 2)) {
+    ids.push(await c1.webAppeal(w.content, w.phone, w.address))
+    await acceptNext(b, ids.at(-1)!)
+  }
+  const a = await agentSocket(c1, '1001', t)
+  await a.request('state.set', { state: 'ready' })
+  ids.push(await c1.webAppeal(WATER_CUT[2].content, WATER_CUT[2].phone, WATER_CUT[2].address))
+  await acceptNext(a, ids[2]!)
+  b.frames.length = 0
+
+  await a.request('matter.detach', { appealId: ids[2] })
+  const changed = await Promise.all([0, 1].map((i) => b.next((f) => f.type === 'matter.changed' && f.appealId === ids[i])))
+  for (const f of changed) {
+    const m = f.matter as MatterCard
+    t.equal(m.citizens, 2, `${f.appealId}: two citizens left in the matter`)
+    t.notOk(m.others.some((o) => o.appealId === ids[2]), 'the split appeal is gone from its card')
+  }
+  t.notOk(a.frames.some((f) => f.type === 'matter.changed' && f.appealId === ids[2]), 'the deciding agent has its answer in the ack')
+})
