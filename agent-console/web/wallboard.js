@@ -75,10 +75,12 @@ function render(f) {
   const calls = d.answered + d.abandoned > 0
   $('#kpis').replaceChildren(
     tile(W.answeredWithin15s, calls ? pct(d.answeredWithin15sRate) : '—', 'kpi-sl15', calls && d.answeredWithin15sRate < 0.9),
+    tile(W.answerRate, calls ? pct(d.answerRate) : '—', 'kpi-answer-rate', calls && d.answerRate < 0.95),
     tile(W.abandonRate, calls ? pct(d.abandonRate) : '—', 'kpi-abandon', calls && d.abandonRate > 0.05),
     tile(W.offered, String(d.offered), 'kpi-offered'),
     tile(W.answered, String(d.answered), 'kpi-answered'),
     tile(W.asa, dur(d.averageSpeedOfAnswerSeconds), 'kpi-asa'),
+    tile(W.aht, dur(d.averageHandleTimeSeconds), 'kpi-aht'),
     tile(W.writtenWithin3min, pct(d.writtenWithin3minRate), 'kpi-written3m'),
   )
   $('#queues').replaceChildren(

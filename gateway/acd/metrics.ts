@@ -39,6 +39,7 @@ export function registerAcdMetrics(registry: Registry, acd: Acd): void {
   today('gw_acd_calls_offered_today', 'Calls that entered the queue', (s) => s.today.offered)
   today('gw_acd_calls_answered_today', 'Calls answered by an agent', (s) => s.today.answered)
   today('gw_acd_calls_abandoned_today', 'Calls abandoned while waiting', (s) => s.today.abandoned)
+  today('gw_acd_answer_ratio', 'Answer rate, GB/T 33358 接通率 (every abandon counted)', (s) => s.today.answerRate)
   today('gw_acd_service_level_ratio', '15-second answer rate (short abandons excluded)', (s) => s.today.answeredWithin15sRate)
   today('gw_acd_abandon_ratio', 'Abandon rate (short abandons excluded)', (s) => s.today.abandonRate)
   today('gw_acd_average_speed_of_answer_seconds', 'Average speed of answer', (s) => s.today.averageSpeedOfAnswerSeconds)

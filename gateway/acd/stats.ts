@@ -9,6 +9,7 @@
  * Rates (docs/acd.md):
  *   answeredWithin15sRate = answeredSl / (answered + abandoned - abandonedShort)
  *   abandonRate           = (abandoned - abandonedShort) / (answered + abandoned - abandonedShort)
+ *   answerRate            = answered / (answered + abandoned)   (GB/T 33358 接通率: every abandon counts)
  */
 import type { Redis } from 'ioredis'
 import type { Config } from '../../config/schema.ts'
@@ -42,6 +43,7 @@ export function intervalStats(h: Record<string, string>): IntervalStats {
     answered,
     abandoned,
     answeredWithin15sRate: ratio(n('answeredSl'), base),
+    answerRate: ratio(answered, answered + abandoned),
     abandonRate: ratio(abandoned - short, base),
     averageSpeedOfAnswerSeconds: ratio(n('asaMs') / 1000, answered),
     averageHandleTimeSeconds: ratio(n('handleMs') / 1000, n('handled')),

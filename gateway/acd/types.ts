@@ -83,6 +83,8 @@ export interface IntervalStats {
   /** Answered within 15 s / (answered + abandoned - abandoned within the short-abandon threshold); entries still waiting do not count yet. 0..1 */
   answeredWithin15sRate: number
   abandonRate: number
+  /** 接通率 (GB/T 33358: >= 95 %): answered / (answered + abandoned), every abandon counted. 0..1 */
+  answerRate: number
   averageSpeedOfAnswerSeconds: number
   averageHandleTimeSeconds: number
   /** Written appeals first taken by an agent within 3 minutes / written appeals taken. 0..1 */

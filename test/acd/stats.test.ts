@@ -46,6 +46,7 @@ t.test('a scripted day gives the 15-second rate with short abandons left out', a
   t.equal(today.abandoned, 2)
   t.equal(today.answeredWithin15sRate, 2 / 4, '2 within 15 s of (3 answered + 2 abandoned - 1 short abandon)')
   t.equal(today.abandonRate, 1 / 4)
+  t.equal(today.answerRate, 3 / 5, '接通率: 3 answered of 5 calls that ended (short abandons count)')
   t.equal(today.averageSpeedOfAnswerSeconds, 20)
   t.equal(today.averageHandleTimeSeconds, 200)
   t.equal(today.writtenWithin3minRate, 1 / 2)
