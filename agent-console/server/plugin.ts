@@ -18,6 +18,7 @@ import type { AppealQueue } from '../../gateway/domain/ports.ts'
 import type { MatterAlerts } from '../../gateway/matter/alerts.ts'
 import type { MatterLinker } from '../../gateway/matter/linker.ts'
 import { MatterCards } from './matter-card.ts'
+import { MATTER_NOTICE, pushMatterChanges } from './matter-push.ts'
 import { CLOSE } from './close-codes.ts'
 import { decode, type Envelope } from './decode.ts'
 import { CONSOLE_ERR_FORBIDDEN, CONSOLE_ERR_INTERNAL, CONSOLE_ERR_ORIGIN, CONSOLE_ERR_REPLACED, CONSOLE_ERR_TOKEN_EXPIRED, CONSOLE_ERR_UNAUTHORIZED, CONSOLE_ERR_AUTH_TIMEOUT, CONSOLE_ERR_IDENTITY_CHANGED, CONSOLE_ERR_LOGGED_OUT } from './errors.ts'
@@ -99,19 +100,7 @@ export async function agentConsole(app: FastifyInstance, opts: AgentConsoleOptio
     },
   )
   const matters = opts.linker ? new MatterCards(opts.linker, opts.queue) : undefined
-  // Another agent's 并案 decision changed the matter of an appeal held (or offered) here: new card.
-  registry.listen('matters', (msg) => {
-    const { appealIds } = msg as { appealIds: string[] }
-    void (async () => {
-      for (const appealId of appealIds) {
-        const agentId = await opts.acd.holderOf(appealId)
-        const sessions = agentId ? [...registry.forAgent(agentId)].filter((s) => s.surface === 'console') : []
-        if (sessions.length === 0 || !matters) continue
-        const matter = (await matters.card(appealId)) ?? null
-        for (const s of sessions) s.send('matter.changed', { appealId, matter })
-      }
-    })().catch((err: Error) => app.log.warn({ err: { message: err.message } }, 'matter change not pushed'))
-  })
+  if (matters) pushMatterChanges(registry, opts.acd, matters, app.log)
   const fanout = new Fanout({
     acd: opts.acd,
     queue: opts.queue,
@@ -138,7 +127,7 @@ export async function agentConsole(app: FastifyInstance, opts: AgentConsoleOptio
     settings,
     matters,
     watchWallboard: (s) => fanout.watch(s),
-    matterChanged: (appealIds) => notify(opts.redis, opts.keyPrefix, 'matters', { appealIds }),
+    matterChanged: (appealIds) => notify(opts.redis, opts.keyPrefix, MATTER_NOTICE, { appealIds }),
     renew: async (s, token) => {
       const identity = await authenticate(opts.verifyToken, token, clock())
       if (identity.agentId !== s.agentId || identity.role !== s.identity.role) throw new CONSOLE_ERR_IDENTITY_CHANGED()
@@ -232,9 +221,10 @@ export async function agentConsole(app: FastifyInstance, opts: AgentConsoleOptio
         session = s
         await registry.add(s)
         if (closed) return
-        if (surface === 'console') touch([s.agentId])
-        if (surface === 'console') s.send('welcome', await welcome(s, opts.acd, opts.queue, settings, clock(), matters))
-        else {
+        if (surface === 'console') {
+          touch([s.agentId])
+          s.send('welcome', await welcome(s, opts.acd, opts.queue, settings, clock(), matters))
+        } else {
           s.send('welcome', {
             session: s.id,
             serverTime: clock().toISOString(),
