@@ -100,7 +100,7 @@ export async function agentConsole(app: FastifyInstance, opts: AgentConsoleOptio
     },
   )
   const matters = opts.linker ? new MatterCards(opts.linker, opts.queue) : undefined
-  if (matters) pushMatterChanges(registry, opts.acd, matters, app.log)
+  const matterPush = matters ? pushMatterChanges(registry, opts.acd, matters, app.log) : undefined
   const fanout = new Fanout({
     acd: opts.acd,
     queue: opts.queue,
@@ -168,6 +168,7 @@ export async function agentConsole(app: FastifyInstance, opts: AgentConsoleOptio
   app.addHook('onClose', async () => {
     if (heartbeat) clearInterval(heartbeat)
     await Promise.allSettled([...inFlight])
+    await matterPush?.close()
     await fanout.stop()
     await registry.close()
   })
