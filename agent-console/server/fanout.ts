@@ -41,6 +41,8 @@ export interface WallboardAgent {
 /** How soon after a change the wallboards get a new snapshot (changes within it are coalesced). */
 const COALESCE_MS = 100
 
+const FRAME_OF = { 'appeal-assigned': 'appeal.assigned', 'appeal-completed': 'appeal.completed', 'appeal-released': 'appeal.released' } as const
+
 export class Fanout {
   private unsubscribe?: () => void
   private readonly chains = new Map<string, Promise<void>>()
@@ -124,10 +126,9 @@ export class Fanout {
       }
       case 'appeal-assigned':
       case 'appeal-completed':
+      case 'appeal-released':
         this.toAgent(ev.agentId, async (sessions) => {
-          const frame = this.frame(ev.type === 'appeal-assigned' ? 'appeal.assigned' : 'appeal.completed', {
-            appealId: ev.appealId,
-          })
+          const frame = this.frame(FRAME_OF[ev.type], { appealId: ev.appealId })
           for (const s of sessions) s.sendRaw(frame)
         })
         this.wallboardChanged()
@@ -176,7 +177,7 @@ export class Fanout {
     // Only what the board shows: the frame goes to every wallboard, for every agent of the centre.
     const agents = [...this.agents.values()]
       .sort((a, b) => a.agentId.localeCompare(b.agentId))
-      .map(({ agentId, name, status }) => ({ agentId, name, state: status.state, reason: status.reason, since: status.since }))
+      .map(({ agentId, name, status }) => ({ agentId, name, state: status.state, reason: status.reason, since: status.since, holding: status.appealIds.length }))
     return this.frame('wallboard', { stats, agents, serverTime: this.o.clock().toISOString() })
   }
 

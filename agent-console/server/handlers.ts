@@ -119,6 +119,11 @@ export const HANDLERS: { [K in ClientMessageType]: Handler<K> } = {
     return { status }
   },
 
+  'agent.reclaim': async (session, msg, { acd }) => {
+    requireSupervisor(session, 'taking back an agent\'s appeals')
+    return { reclaimed: await acd.reclaim(msg.agentId, session.agentId) }
+  },
+
   'wallboard.subscribe': async (session, _msg, { watchWallboard }) => {
     requireSupervisor(session, 'the wallboard')
     await watchWallboard(session)

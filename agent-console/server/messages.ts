@@ -71,6 +71,8 @@ export const CLIENT_MESSAGES = {
   'wrapup.end': msg('wrapup.end', {}),
   /** Supervisor only. */
   'agent.set-state': msg('agent.set-state', { agentId: Id, state: SettableState, reason: Type.Optional(NotReadyReason) }),
+  /** Supervisor only: take back every appeal the agent holds (each waits again in its queue, original place). */
+  'agent.reclaim': msg('agent.reclaim', { agentId: Id }),
   /** Supervisor only: start receiving `wallboard` frames. */
   'wallboard.subscribe': msg('wallboard.subscribe', {}),
   // 并案 on the appeal card: only for an appeal offered to or held by the agent (ACD canRead).

@@ -30,6 +30,12 @@ function start() {
   socket.addEventListener('offer.revoked', (e) => onRevoked(e.detail))
   socket.addEventListener('appeal.assigned', (e) => fetchAppeal(e.detail.appealId))
   socket.addEventListener('appeal.completed', (e) => dropAppeal(e.detail.appealId))
+  socket.addEventListener('appeal.released', (e) => {
+    // A transfer of our own dropped the card already; one still shown was taken back by a supervisor.
+    if (!S.appeals.has(e.detail.appealId)) return
+    dropAppeal(e.detail.appealId)
+    toast(T.card.released)
+  })
   socket.addEventListener('matter.changed', (e) => onMatterChanged(e.detail))
   socket.connect()
   document.addEventListener('keydown', onKey)

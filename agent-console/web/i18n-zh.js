@@ -59,6 +59,7 @@ export const T = {
   },
   card: {
     empty: '暂无处理中的诉求。就绪后，新的诉求会自动分配给您。',
+    released: '班长已收回该诉求，诉求已重新排队',
     number: '诉求编号',
     channel: '渠道',
     origin: '来源热线',
@@ -169,6 +170,9 @@ export const T = {
     state: '状态',
     since: '持续',
     setState: '设置状态',
+    holding: '在办',
+    reclaim: '收回诉求',
+    reclaimed: (n) => `已收回${n}件诉求，重新排队`,
     today: '今日指标',
     answeredWithin15s: '15秒接通率',
     abandonRate: '放弃率',

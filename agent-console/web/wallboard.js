@@ -22,7 +22,7 @@ function start() {
     el(
       'div',
       { class: 'wallboard' },
-      el('header', { class: 'topbar' }, el('h1', { text: T.wallboardTitle }), el('span', { id: 'updated', class: 'muted' }), el('span', { id: 'conn', class: 'conn' }), el('button', { type: 'button', class: 'link', text: T.logout, onclick: logout })),
+      el('header', { class: 'topbar' }, el('h1', { text: T.wallboardTitle }), el('span', { id: 'updated', class: 'muted' }), el('span', { id: 'notice', class: 'muted', role: 'status', 'aria-live': 'polite' }), el('span', { id: 'conn', class: 'conn' }), el('button', { type: 'button', class: 'link', text: T.logout, onclick: logout })),
       el('section', { id: 'kpis', class: 'kpis', 'aria-label': W.today }),
       el(
         'div',
@@ -107,7 +107,7 @@ function render(f) {
     el(
       'table',
       { class: 'table' },
-      el('thead', {}, el('tr', {}, el('th', { text: W.agent }), el('th', { text: W.state }), el('th', { text: W.since }), el('th', { text: W.setState }))),
+      el('thead', {}, el('tr', {}, el('th', { text: W.agent }), el('th', { text: W.state }), el('th', { text: W.since }), el('th', { text: W.holding }), el('th', { text: W.setState }))),
       el('tbody', {}, (f.agents ?? []).map(agentRow)),
     ),
   )
@@ -139,8 +139,19 @@ function agentRow(a) {
     el('td', { text: a.name ? `${a.name}（${a.agentId}）` : a.agentId }),
     el('td', {}, el('span', { class: 'state-badge', 'data-state': st.state, text: label })),
     el('td', { class: 'num', text: dur(since) }),
-    el('td', {}, select),
+    el('td', { class: 'num', 'data-testid': `holding-${a.agentId}`, text: String(a.holding ?? 0) }),
+    el('td', {}, select, a.holding > 0 ? el('button', { type: 'button', class: 'reclaim', 'data-reclaim': a.agentId, text: W.reclaim, onclick: () => reclaim(a.agentId) }) : null),
   )
+}
+
+/** Takes back an agent's appeals (e.g. a PC that died mid-work): they wait again at their place. */
+async function reclaim(agentId) {
+  try {
+    const ack = await socket.request('agent.reclaim', { agentId })
+    $('#notice').textContent = W.reclaimed(ack.reclaimed.length)
+  } catch {
+    // The next snapshot shows the agent as they are.
+  }
 }
 
 async function logout() {

@@ -324,12 +324,40 @@ export class RedisAcd implements Acd {
       relax = relaxationFor(this.#o.acd, queue)
     }
     if (!(await this.#holds(agentId, appealId))) throw new ACD_ERR_NOT_HOLDING(appealId)
+    await this.#requeue(agentId, appealId, queue, skills, relax, agentId, false)
+  }
+
+  async reclaim(agentId: string, by: string): Promise<string[]> {
+    if (!(await this.#redis.exists(this.keys.agent(agentId)))) throw withField(new ACD_ERR_UNKNOWN_AGENT(agentId), '/agentId')
+    const reclaimed: string[] = []
+    for (const appealId of await this.#redis.smembers(this.keys.agentAppeals(agentId))) {
+      const appeal = await this.#o.appeals.get(appealId)
+      if (!appeal) continue
+      const s = entrySpecOf(appeal, this.#o.hotlines, this.#o.acd)
+      try {
+        await this.#requeue(agentId, appealId, s.queue, s.skills, s.relax, by, true)
+        reclaimed.push(appealId)
+      } catch (err) {
+        // Completed or transferred by the agent meanwhile: nothing to take back.
+        if ((err as { code?: string }).code !== 'ACD_ERR_NOT_HOLDING') throw err
+      }
+    }
+    if (reclaimed.length) this.#o.logger?.info({ agentId, by, appealIds: reclaimed }, 'supervisor took appeals back into their queues')
+    return reclaimed
+  }
+
+  /**
+   * The agent lets go of the appeal; it waits in `queue` (original time and priority) as `queued`
+   * again. A transfer is the agent's own work (wrap-up follows); a supervisor's take-back is not: the
+   * agent goes offline once nothing is left, so the appeals do not go straight back to them.
+   */
+  async #requeue(agentId: string, appealId: string, queue: string, skills: string[], relax: string, by: string, takenBack: boolean): Promise<void> {
     const [wrapIso, wrapMs] = this.#at(this.#o.acd.wrapUpSeconds * 1000)
-    const r = await this.#redis.acdTransfer(...this.#ctx(), agentId, appealId, wrapIso, wrapMs, queue, skills.join('\n'), relax)
+    const r = await this.#redis.acdTransfer(...this.#ctx(), agentId, appealId, wrapIso, wrapMs, queue, skills.join('\n'), relax, by, takenBack ? '1' : '0')
     if (r !== 1) throw new ACD_ERR_NOT_HOLDING(appealId)
     const appeal = await this.#o.appeals.get(appealId)
     if (appeal) {
-      await this.#o.appeals.store.transition(appealId, ['in-progress'], 'queued', this.#clock().toISOString(), agentId)
+      await this.#o.appeals.store.transition(appealId, ['in-progress'], 'queued', this.#clock().toISOString(), by)
       await this.#o.appeals.queue.add('appeal', { appealId, channel: appeal.channel }, { jobId: appealId, priority: appeal.priority })
     }
     await this.dispatch()

@@ -105,6 +105,8 @@ export type AcdEvent =
   | { type: 'agent-state'; status: AgentStatus }
   | { type: 'appeal-assigned'; agentId: string; appealId: string }
   | { type: 'appeal-completed'; agentId: string; appealId: string }
+  /** The agent no longer holds it: transferred, or taken back by a supervisor (back in a queue). */
+  | { type: 'appeal-released'; agentId: string; appealId: string }
   | { type: 'stats'; stats: AcdStats }
 
 export interface Acd {
@@ -117,6 +119,11 @@ export interface Acd {
   complete(agentId: string, appealId: string, record: IntakeRecord): Promise<Appeal>
   endWrapUp(agentId: string): Promise<AgentStatus>
   transfer(agentId: string, appealId: string, target: TransferTarget): Promise<void>
+  /**
+   * A supervisor takes back every appeal an agent holds: each waits again in its own queue at its
+   * original place, and the agent goes offline (no wrap-up) so nothing is offered straight back.
+   */
+  reclaim(agentId: string, by: string): Promise<string[]>
   status(agentId: string): Promise<AgentStatus>
   /** May this agent read this appeal (offered to or held by them)? */
   canRead(agentId: string, appealId: string): Promise<boolean>

@@ -2,6 +2,7 @@ import t from 'tap'
 import type { Page } from 'playwright-core'
 import { consoleApp, DEMO_PASSWORD, type ConsoleTestApp } from '../console/helpers/console-app.ts'
 import { launch, login, newPage, screenshot } from './helpers/browser.ts'
+import { T } from '../../agent-console/web/i18n-zh.js'
 
 const STATE = '[data-testid=state]'
 
@@ -173,6 +174,29 @@ t.test("a supervisor sets an agent's state from the wallboard and the agent's co
   await wall.selectOption('select[data-agent="1001"]', '会议')
   await a.waitForSelector(`${STATE}[data-state=not-ready]`)
   t.equal(await a.textContent(STATE), '未就绪 · 会议')
+})
+
+t.test('a supervisor takes back an agent’s appeal from the wallboard: it leaves that console and waits again', async (t) => {
+  const c = await consoleApp(t)
+  const browser = await launch(t)
+  const a = await agentPage(c, browser, '1001')
+  await goReady(a)
+  const id = await c.webAppeal('坐席电脑故障时手里的诉求')
+  await a.waitForSelector('#offer:not([hidden])')
+  await a.keyboard.press('F2')
+  await a.waitForSelector(`.appeal-card[data-appeal-id="${id}"]`)
+  const wall = await newPage(browser)
+  await login(wall, c.url, '/console/wallboard', '9001', DEMO_PASSWORD)
+  await wall.waitForSelector('[data-testid=holding-1001]:text("1")')
+  await wall.click('button[data-reclaim="1001"]')
+  await wall.waitForSelector(`#notice:has-text("${T.wallboard.reclaimed(1)}")`)
+  await a.waitForSelector(`.appeal-card[data-appeal-id="${id}"]`, { state: 'detached' })
+  await a.waitForSelector(`#toast:has-text("${T.card.released}")`)
+  await a.waitForSelector(`${STATE}[data-state=offline]`)
+  t.pass('the agent’s card is gone, the agent is told why and is offline')
+  await wall.waitForSelector('[data-testid=holding-1001]:text("0")')
+  t.notOk(await wall.isVisible('button[data-reclaim="1001"]'), 'nothing left to take back')
+  t.match(await c.queue.get(id), { status: 'queued' }, 'the appeal waits again')
 })
 
 t.test('an agent account cannot open the wallboard', async (t) => {

@@ -105,7 +105,9 @@ return 1
 
 /**
  * ARGV[9] agentId, ARGV[10] appealId, ARGV[11] wrap ISO, ARGV[12] wrap ms, ARGV[13] new queue,
- * ARGV[14] new skills, ARGV[15] new relax. The entry keeps its original enqueue time and priority.
+ * ARGV[14] new skills, ARGV[15] new relax, ARGV[16] by (the agent, or the supervisor who took it
+ * back), ARGV[17] '1' for a supervisor's take-back (no wrap-up; offline once nothing is held).
+ * The entry keeps its original enqueue time and priority.
  */
 export const TRANSFER = `${PRELUDE}${RELEASE}
 local a, id = ARGV[9], ARGV[10]
@@ -116,8 +118,19 @@ redis.call('HSET', ekey(id), 'queue', q, 'kind', kind, 'score', score, 'enq', en
   'skills', ARGV[14], 'relax', ARGV[15], 'offer', '')
 redis.call('ZADD', wkey(q), tonumber(score), id)
 redis.call('SADD', B .. ':queues', q)
-afterWork(a, ARGV[11], tonumber(ARGV[12]), a)
+if ARGV[17] == '1' then
+  -- Taken back by a supervisor: once nothing is left, the agent is signed out of the ACD (an open
+  -- offer goes back too), so the appeals are not offered straight back to an absent agent.
+  if redis.call('SCARD', appealsKey(a)) == 0 then
+    redis.call('ZREM', B .. ':wrap-deadlines', a)
+    local offer = redis.call('HGET', akey(a), 'offer') or ''
+    if offer ~= '' then revokeOffer(offer, 'cancelled', 'offline', '', ARGV[16]) else setState(a, 'offline', '', ARGV[16]) end
+  end
+else
+  afterWork(a, ARGV[11], tonumber(ARGV[12]), ARGV[16])
+end
 refreshAvail(a)
+publish({ type = 'appeal-released', agentId = a, appealId = id })
 emitAgent(a)
 return 1
 `
