@@ -173,6 +173,7 @@ export const T = {
     holding: '在办',
     reclaim: '收回诉求',
     reclaimed: (n) => `已收回${n}件诉求，重新排队`,
+    reclaimFailed: '收回失败，请重试',
     today: '今日指标',
     answeredWithin15s: '15秒接通率',
     abandonRate: '放弃率',

@@ -150,7 +150,7 @@ async function reclaim(agentId) {
     const ack = await socket.request('agent.reclaim', { agentId })
     $('#notice').textContent = W.reclaimed(ack.reclaimed.length)
   } catch {
-    // The next snapshot shows the agent as they are.
+    $('#notice').textContent = W.reclaimFailed
   }
 }
 
