@@ -4,10 +4,11 @@
  * and only while the appeal is in progress, so a repeated completion changes nothing.
  */
 import type { Redis } from 'ioredis'
-import type { Appeal, StatusChange } from '../domain/appeal.ts'
+import { CATEGORIES, type Appeal, type StatusChange } from '../domain/appeal.ts'
 import { appealKeys } from '../queue/keys.ts'
 import type { AppealStore } from '../queue/appeal-store.ts'
-import { ACD_ERR_APPEAL_NOT_FOUND, ACD_ERR_INVALID_STATE } from './errors.ts'
+import { ACD_ERR_APPEAL_NOT_FOUND, ACD_ERR_INVALID_RECORD, ACD_ERR_INVALID_STATE } from './errors.ts'
+import { withField } from '../errors.ts'
 import type { IntakeRecord } from './types.ts'
 import type { MatterSummary } from '../matter/summary.ts'
 
@@ -72,5 +73,15 @@ export class AppealRecords {
     if (r !== 'ok' && r !== 'already') throw new ACD_ERR_INVALID_STATE(`appeal is ${r}`)
     const stored = await this.#store.get(appealId)
     return stored as CompletedAppeal
+  }
+}
+
+/** What an agent's completion must carry: a disposition, and a category the centre knows. */
+export function checkRecord(record: IntakeRecord): void {
+  if (!record || typeof record.disposition !== 'string' || record.disposition.trim() === '') {
+    throw withField(new ACD_ERR_INVALID_RECORD('disposition is required'), '/disposition')
+  }
+  if (record.category !== undefined && !CATEGORIES.includes(record.category)) {
+    throw withField(new ACD_ERR_INVALID_RECORD(`unknown category ${record.category}`), '/category')
   }
 }

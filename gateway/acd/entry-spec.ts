@@ -7,7 +7,7 @@
  */
 import type { Config, Hotline } from '../../config/schema.ts'
 import type { Appeal } from '../domain/appeal.ts'
-import type { EntryKind } from './types.ts'
+import type { EntryKind, TransferTarget } from './types.ts'
 
 export interface EntrySpec {
   queue: string
@@ -56,4 +56,10 @@ export function entrySpecOf(appeal: Appeal, hotlines: readonly Hotline[], acd: C
     skills,
     relax: relaxationFor(acd, queue),
   }
+}
+
+/** Where a transferred appeal waits: an agent's own queue, or a hotline queue (hotline + language). */
+export function transferSpec(target: TransferTarget, acd: Config['acd']): Pick<EntrySpec, 'queue' | 'skills' | 'relax'> {
+  if ('agentId' in target) return { queue: `agent-${target.agentId}`, skills: [`agent:${target.agentId}`], relax: '' }
+  return { queue: target.queue, skills: [`hotline:${target.queue}`, `language:${acd.defaultLanguage}`], relax: relaxationFor(acd, target.queue) }
 }
