@@ -30,21 +30,10 @@ export interface IntakeRequest {
 
 export async function intake(deps: IntakeDeps, log: FastifyBaseLogger, req: IntakeRequest): Promise<SubmitResult> {
   const draft = normalizeDraft(req.draft, req.at)
-  if (!deps.storeReady()) throw new GW_ERR_REDIS_UNAVAILABLE()
   const end = deps.metrics.enqueueSeconds.startTimer({ channel: req.channel })
-  let result: SubmitResult
-  try {
-    result = await deps.queue.submit({
-      channel: req.channel,
-      externalId: req.externalId,
-      origin: req.origin,
-      draft,
-      receivedAt: req.receivedAt,
-    })
-  } catch (err) {
-    if (!deps.storeReady()) throw new GW_ERR_REDIS_UNAVAILABLE()
-    throw err
-  }
+  const result = await storeOp(deps, () =>
+    deps.queue.submit({ channel: req.channel, externalId: req.externalId, origin: req.origin, draft, receivedAt: req.receivedAt }),
+  )
   end()
   const { appeal, created } = result
   if (created) deps.metrics.received.inc({ channel: req.channel })
@@ -62,4 +51,15 @@ export async function intake(deps: IntakeDeps, log: FastifyBaseLogger, req: Inta
     }
   }
   return result
+}
+
+/** A Redis call of a channel fails like intake does when the store is down: a coded 503, at once. */
+export async function storeOp<T>(deps: Pick<IntakeDeps, 'storeReady'>, op: () => Promise<T>): Promise<T> {
+  if (!deps.storeReady()) throw new GW_ERR_REDIS_UNAVAILABLE()
+  try {
+    return await op()
+  } catch (err) {
+    if (!deps.storeReady()) throw new GW_ERR_REDIS_UNAVAILABLE()
+    throw err
+  }
 }

@@ -11,7 +11,7 @@ import type { AppealDraft } from '../../gateway/domain/appeal.ts'
 import { GW_ERR_REDIS_UNAVAILABLE } from '../../gateway/errors.ts'
 import { rateLimitOf } from '../../gateway/http/rate-limit.ts'
 import { AcceptedSchema, draftProperties, ErrorSchema } from '../common/draft-schema.ts'
-import { intake } from '../common/intake.ts'
+import { intake, storeOp } from '../common/intake.ts'
 import { CH_ERR_CHANNEL_DISABLED, CH_ERR_WECHAT_SESSION_EXPIRED, CH_ERR_WECHAT_SESSION_REQUIRED } from '../errors.ts'
 import type { ChannelDeps } from '../index.ts'
 import { code2Session } from './code2session.ts'
@@ -77,7 +77,7 @@ export async function wechatMiniChannel(app: FastifyInstance, opts: WechatMiniOp
         { apiBase: config.apiBase, appId: config.appId, secret: config.secret, timeoutMs: config.apiTimeoutMs, fetch: deps.fetch },
         req.body.code,
       )
-      const sessionToken = await storeOp(deps, () => sessions.create(openid, deps.clock()))
+      const sessionToken = await storeOp(deps.intake, () => sessions.create(openid, deps.clock()))
       req.log.info('wechat mini session created')
       return { sessionToken, expiresIn: sessions.ttlSeconds }
     },
@@ -119,7 +119,7 @@ export async function wechatMiniChannel(app: FastifyInstance, opts: WechatMiniOp
           void reply.header('www-authenticate', 'Bearer')
           throw new CH_ERR_WECHAT_SESSION_REQUIRED()
         }
-        const session = await storeOp(deps, () => sessions.get(m[1]))
+        const session = await storeOp(deps.intake, () => sessions.get(m[1]))
         if (!session) {
           void reply.header('www-authenticate', 'Bearer error="invalid_token"')
           throw new CH_ERR_WECHAT_SESSION_EXPIRED()
@@ -143,12 +143,3 @@ export async function wechatMiniChannel(app: FastifyInstance, opts: WechatMiniOp
   )
 }
 
-async function storeOp<T>(deps: ChannelDeps, op: () => Promise<T>): Promise<T> {
-  if (!deps.intake.storeReady()) throw new GW_ERR_REDIS_UNAVAILABLE()
-  try {
-    return await op()
-  } catch (err) {
-    if (!deps.intake.storeReady()) throw new GW_ERR_REDIS_UNAVAILABLE()
-    throw err
-  }
-}

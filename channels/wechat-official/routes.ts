@@ -9,9 +9,9 @@ import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import type { Config } from '../../config/schema.ts'
 import type { ChannelDeps } from '../index.ts'
-import { intake } from '../common/intake.ts'
+import { intake, storeOp } from '../common/intake.ts'
 import { ErrorSchema } from '../common/draft-schema.ts'
-import { GW_ERR_RATE_LIMITED, GW_ERR_REDIS_UNAVAILABLE, withField } from '../../gateway/errors.ts'
+import { GW_ERR_RATE_LIMITED, withField } from '../../gateway/errors.ts'
 import { rateLimitOf } from '../../gateway/http/rate-limit.ts'
 import {
   CH_ERR_BAD_SIGNATURE,
@@ -179,7 +179,7 @@ export async function wechatOfficialChannel(app: FastifyInstance, opts: WechatOf
           return send(REPLIES_ZH.unsupported)
         case 'location':
           try {
-            const held = await within(config.replyDeadlineMs, storeOp(() => locations.hold(inbound.openid, inbound.location)))
+            const held = await within(config.replyDeadlineMs, storeOp(deps.intake, () => locations.hold(inbound.openid, inbound.location)))
             if (held === TIMED_OUT) return send(undefined)
           } catch (err) {
             req.log.warn({ code: (err as { code?: string }).code }, 'wechat location not held: store unavailable')
@@ -193,7 +193,7 @@ export async function wechatOfficialChannel(app: FastifyInstance, opts: WechatOf
             result = await deadline.run(
               msgId,
               async () => {
-                const location = await storeOp(() => locations.take(openid, msgId))
+                const location = await storeOp(deps.intake, () => locations.take(openid, msgId))
                 return intake(deps.intake, req.log, {
                   channel: 'wechat-official',
                   externalId: msgId,
@@ -215,16 +215,6 @@ export async function wechatOfficialChannel(app: FastifyInstance, opts: WechatOf
     },
   )
 
-  /** Redis calls outside intake() fail like intake does when the store is down: a coded 503. */
-  async function storeOp<T>(op: () => Promise<T>): Promise<T> {
-    if (!deps.intake.storeReady()) throw new GW_ERR_REDIS_UNAVAILABLE()
-    try {
-      return await op()
-    } catch (err) {
-      if (!deps.intake.storeReady()) throw new GW_ERR_REDIS_UNAVAILABLE()
-      throw err
-    }
-  }
 }
 
 const TIMED_OUT = Symbol('timed out')
