@@ -1,22 +1,8 @@
 import t from 'tap'
-import type { Page } from 'playwright-core'
-import { consoleApp, DEMO_PASSWORD, type ConsoleTestApp } from '../console/helpers/console-app.ts'
+import { consoleApp, DEMO_PASSWORD } from '../console/helpers/console-app.ts'
 import { launch, login, newPage, screenshot } from './helpers/browser.ts'
+import { acceptOffer, agentPage, goReady, STATE } from './helpers/console-page.ts'
 import { T } from '../../agent-console/web/i18n-zh.js'
-
-const STATE = '[data-testid=state]'
-
-async function agentPage(c: ConsoleTestApp, browser: Awaited<ReturnType<typeof launch>>, id: string): Promise<Page> {
-  const page = await newPage(browser)
-  await login(page, c.url, '/console/', id, DEMO_PASSWORD)
-  await page.waitForSelector(`${STATE}[data-state=offline]`)
-  return page
-}
-
-async function goReady(page: Page): Promise<void> {
-  await page.keyboard.press('F6')
-  await page.waitForSelector(`${STATE}[data-state=ready]`)
-}
 
 t.test('an agent takes a web appeal from offer to the work-order queue; the other agent never sees it; the wallboard moves', async (t) => {
   const c = await consoleApp(t)
@@ -40,8 +26,8 @@ t.test('an agent takes a web appeal from offer to the work-order queue; the othe
   await screenshot(first, 'console-login')
   await first.close()
 
-  const a = await agentPage(c, browser, '1001')
-  const b = await agentPage(c, browser, '1002')
+  const a = await agentPage(browser, c.url, '1001')
+  const b = await agentPage(browser, c.url, '1002')
   await goReady(a)
   await goReady(b)
   await wall.waitForSelector('[data-testid=agents-ready]:text("2")')
@@ -96,7 +82,7 @@ t.test('an agent takes a web appeal from offer to the work-order queue; the othe
 t.test('a reload resumes the pending offer and then the accepted appeal', async (t) => {
   const c = await consoleApp(t)
   const browser = await launch(t)
-  const a = await agentPage(c, browser, '1001')
+  const a = await agentPage(browser, c.url, '1001')
   await goReady(a)
   const id = await c.webAppeal('楼上装修噪音，晚上十点还在施工')
   await a.waitForSelector('#offer:not([hidden])')
@@ -114,7 +100,7 @@ t.test('a reload resumes the pending offer and then the accepted appeal', async 
 t.test('the next offer arriving before the accept is answered stays on screen (written appeals up to capacity)', async (t) => {
   const c = await consoleApp(t)
   const browser = await launch(t)
-  const a = await agentPage(c, browser, '1001')
+  const a = await agentPage(browser, c.url, '1001')
   const first = await c.webAppeal('第一件：小区路灯不亮', '13800000001', '幸福路1号')
   const second = await c.webAppeal('第二件：人行道井盖松动', '13800000002', '和平路88号')
   // The answer to the accept is slow (a busy Redis): the next offer's frame overtakes it.
@@ -139,7 +125,7 @@ t.test('the next offer arriving before the accept is answered stays on screen (w
 t.test('markup in an appeal is shown as text and never runs', async (t) => {
   const c = await consoleApp(t)
   const browser = await launch(t)
-  const a = await agentPage(c, browser, '1001')
+  const a = await agentPage(browser, c.url, '1001')
   await goReady(a)
   const evil = '<script>window.__xss="script"</script><img src=x onerror="window.__xss=\'img\'">路灯坏了'
   const id = await c.webAppeal(evil)
@@ -155,7 +141,7 @@ t.test('markup in an appeal is shown as text and never runs', async (t) => {
 t.test('the softphone is disabled and says why', async (t) => {
   const c = await consoleApp(t)
   const browser = await launch(t)
-  const a = await agentPage(c, browser, '1001')
+  const a = await agentPage(browser, c.url, '1001')
   t.equal(await a.textContent('[data-testid=softphone-reason]'), '语音通道未连接')
   t.ok(await a.isVisible('[data-testid=softphone-reason]'), 'the reason is on screen, not only in a tooltip')
   for (const label of ['接听', '挂断', '保持', '静音', '转接', '三方通话']) {
@@ -166,7 +152,7 @@ t.test('the softphone is disabled and says why', async (t) => {
 t.test("a supervisor sets an agent's state from the wallboard and the agent's console follows", async (t) => {
   const c = await consoleApp(t)
   const browser = await launch(t)
-  const a = await agentPage(c, browser, '1001')
+  const a = await agentPage(browser, c.url, '1001')
   await goReady(a)
   const wall = await newPage(browser)
   await login(wall, c.url, '/console/wallboard', '9001', DEMO_PASSWORD)
@@ -179,12 +165,10 @@ t.test("a supervisor sets an agent's state from the wallboard and the agent's co
 t.test('a supervisor takes back an agent’s appeal from the wallboard: it leaves that console and waits again', async (t) => {
   const c = await consoleApp(t)
   const browser = await launch(t)
-  const a = await agentPage(c, browser, '1001')
+  const a = await agentPage(browser, c.url, '1001')
   await goReady(a)
   const id = await c.webAppeal('坐席电脑故障时手里的诉求')
-  await a.waitForSelector('#offer:not([hidden])')
-  await a.keyboard.press('F2')
-  await a.waitForSelector(`.appeal-card[data-appeal-id="${id}"]`)
+  await acceptOffer(a, id)
   const wall = await newPage(browser)
   await login(wall, c.url, '/console/wallboard', '9001', DEMO_PASSWORD)
   await wall.waitForSelector('[data-testid=holding-1001]:text("1")')

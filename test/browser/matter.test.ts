@@ -2,8 +2,7 @@ import t from 'tap'
 import { consoleApp, DEMO_PASSWORD } from '../console/helpers/console-app.ts'
 import { acceptNext, agentSocket, WATER_CUT } from '../console/helpers/matter-scene.ts'
 import { launch, login, newPage, screenshot } from './helpers/browser.ts'
-
-const STATE = '[data-testid=state]'
+import { agentPage, goReady } from './helpers/console-page.ts'
 
 t.test('three citizens report one water cut: the agent sees 集中诉求 with the other two, splits it off, and the wallboard raises the alert live', async (t) => {
   const c = await consoleApp(t)
@@ -23,11 +22,8 @@ t.test('three citizens report one water cut: the agent sees 集中诉求 with th
   }
   const numbers = await Promise.all(ids.map(async (id) => (await c.queue.get(id))!.appealNumber))
 
-  const a = await newPage(browser)
-  await login(a, c.url, '/console/', '1001', DEMO_PASSWORD)
-  await a.waitForSelector(`${STATE}[data-state=offline]`)
-  await a.keyboard.press('F6')
-  await a.waitForSelector(`${STATE}[data-state=ready]`)
+  const a = await agentPage(browser, c.url, '1001')
+  await goReady(a)
 
   const third = WATER_CUT[2]
   const posted = Date.now()

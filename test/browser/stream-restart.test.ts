@@ -8,8 +8,8 @@ import { consoleApp, DEMO_PASSWORD, type ConsoleTestApp } from '../console/helpe
 import { boardPost, SECRETS, URLS } from '../channels/helpers/signed.ts'
 import { appealNumberIn, push, replyContent, textMessage, wechatConfig } from '../channels/helpers/wechat.ts'
 import { launch, login, newPage } from './helpers/browser.ts'
+import { goReady, STATE } from './helpers/console-page.ts'
 
-const STATE = '[data-testid=state]'
 
 /** A local WeChat answering jscode2session; each code is its own citizen. */
 async function fakeWechat(t: { teardown(fn: () => unknown): void }): Promise<string> {
@@ -159,8 +159,7 @@ t.test('a stream from every written channel survives a gateway restart: each app
     await watchNumbers(page, seen[id])
     await login(page, c.url, '/console/', id, DEMO_PASSWORD)
     await page.waitForSelector(`${STATE}[data-state=offline]`)
-    await page.keyboard.press('F6')
-    await page.waitForSelector(`${STATE}[data-state=ready]`)
+    await goReady(page)
     pages[id] = page
   }
 

@@ -1,8 +1,7 @@
 import t from 'tap'
 import { consoleApp, DEMO_PASSWORD } from '../console/helpers/console-app.ts'
 import { launch, login, newPage } from './helpers/browser.ts'
-
-const STATE = '[data-testid=state]'
+import { goReady, STATE } from './helpers/console-page.ts'
 
 t.test('the console renews its short-lived token on the open socket and keeps working past the first token’s expiry', async (t) => {
   const c = await consoleApp(t, { auth: { accessTtlSeconds: 30 } })
@@ -28,7 +27,6 @@ t.test('the console renews its short-lived token on the open socket and keeps wo
   t.equal(await page.getAttribute('#conn', 'data-state'), 'online')
   t.notOk(c.logs.some((l) => l.code === 'CONSOLE_ERR_TOKEN_EXPIRED'), 'no expiry was logged')
 
-  await page.keyboard.press('F6')
-  await page.waitForSelector(`${STATE}[data-state=ready]`)
+  await goReady(page)
   t.pass('and the agent still works on it')
 })

@@ -1,29 +1,18 @@
 import t from 'tap'
-import { consoleApp, DEMO_PASSWORD } from '../console/helpers/console-app.ts'
-import { launch, login, newPage, screenshot } from './helpers/browser.ts'
+import { consoleApp } from '../console/helpers/console-app.ts'
+import { launch, screenshot } from './helpers/browser.ts'
+import { acceptOffer, agentPage, goReady } from './helpers/console-page.ts'
 import { T } from '../../agent-console/web/i18n-zh.js'
-
-const STATE = '[data-testid=state]'
 
 t.test('an agent transfers the held appeal to another agent from the transfer panel; it is offered there', async (t) => {
   const c = await consoleApp(t)
   const browser = await launch(t)
-  const pages = []
-  for (const id of ['1001', '1002']) {
-    const page = await newPage(browser)
-    await login(page, c.url, '/console/', id, DEMO_PASSWORD)
-    await page.waitForSelector(`${STATE}[data-state=offline]`)
-    pages.push(page)
-  }
-  const [a, b] = pages as [(typeof pages)[0], (typeof pages)[0]]
-  await a.keyboard.press('F6')
-  await a.waitForSelector(`${STATE}[data-state=ready]`)
+  const a = await agentPage(browser, c.url, '1001')
+  const b = await agentPage(browser, c.url, '1002')
+  await goReady(a)
   const id = await c.webAppeal('需要转给另一位坐席的诉求：物业乱收费')
-  await a.waitForSelector('#offer:not([hidden])')
-  await a.keyboard.press('F2')
-  await a.waitForSelector(`.appeal-card[data-appeal-id="${id}"]`)
-  await b.keyboard.press('F6')
-  await b.waitForSelector(`${STATE}[data-state=ready]`)
+  await acceptOffer(a, id)
+  await goReady(b)
 
   t.equal(await a.textContent('#transfer h2'), T.transfer.title, 'the transfer panel is beside the held appeal')
   await a.fill('#t-agent', '1002')
