@@ -37,8 +37,15 @@ async function setup(t: { teardown(fn: () => unknown): void }, extra: Record<str
   return { ...built, wx }
 }
 
-async function login(app: Awaited<ReturnType<typeof setup>>['app'], code = 'good-code-001') {
+type App = Awaited<ReturnType<typeof setup>>['app']
+
+async function login(app: App, code = 'good-code-001') {
   return app.inject({ method: 'POST', url: '/v1/channels/wechat/mini/session', payload: { code } })
+}
+
+/** Files an appeal as the mini-program does, with these headers (session token, idempotency key). */
+function fileAppeal(app: App, headers: Record<string, string>, payload: Record<string, unknown>) {
+  return app.inject({ method: 'POST', url: '/v1/channels/wechat/mini/appeals', headers, payload })
 }
 
 t.test('a wx.login code becomes a gateway session; session_key and openid never leave or get logged', async (t) => {
@@ -99,11 +106,10 @@ t.test('without appId and secret the mini-program channel is disabled', async (t
 t.test('an appeal with a session is filed under the session’s openid and shows in the citizen’s history', async (t) => {
   const { app, queue } = await setup(t)
   const token = (await login(app)).json().sessionToken
-  const res = await app.inject({
-    method: 'POST',
-    url: '/v1/channels/wechat/mini/appeals',
-    headers: { authorization: `Bearer ${token}` },
-    payload: { citizen: { phone: '138 0013 8000', name: '李先生' }, content: '人行道上的树倒了', location: { lat: 30.27, lng: 120.15 } },
+  const res = await fileAppeal(app, { authorization: `Bearer ${token}` }, {
+    citizen: { phone: '138 0013 8000', name: '李先生' },
+    content: '人行道上的树倒了',
+    location: { lat: 30.27, lng: 120.15 },
   })
   t.equal(res.statusCode, 202)
   const appeal = await queue.get(res.json().id)
@@ -116,13 +122,7 @@ t.test('an appeal with a session is filed under the session’s openid and shows
 t.test('an Idempotency-Key makes a retried appeal the same appeal', async (t) => {
   const { app, queue } = await setup(t)
   const token = (await login(app)).json().sessionToken
-  const send = () =>
-    app.inject({
-      method: 'POST',
-      url: '/v1/channels/wechat/mini/appeals',
-      headers: { authorization: `Bearer ${token}`, 'idempotency-key': 'mini-retry-0001' },
-      payload: { content: '垃圾桶满了' },
-    })
+  const send = () => fileAppeal(app, { authorization: `Bearer ${token}`, 'idempotency-key': 'mini-retry-0001' }, { content: '垃圾桶满了' })
   const first = await send()
   const again = await send()
   t.equal(again.statusCode, 202)
@@ -133,8 +133,7 @@ t.test('an Idempotency-Key makes a retried appeal the same appeal', async (t) =>
 
 t.test('no session, an unknown token or an expired session is refused with 401', async (t) => {
   const { app, redis, prefix } = await setup(t)
-  const post = (headers: Record<string, string>) =>
-    app.inject({ method: 'POST', url: '/v1/channels/wechat/mini/appeals', headers, payload: { content: '测试' } })
+  const post = (headers: Record<string, string>) => fileAppeal(app, headers, { content: '测试' })
   const none = await post({})
   t.equal(none.statusCode, 401)
   t.equal(none.json().code, 'CH_ERR_WECHAT_SESSION_REQUIRED')
@@ -152,12 +151,7 @@ t.test('no session, an unknown token or an expired session is refused with 401',
 t.test('an openid in the body is refused: the session decides who the citizen is', async (t) => {
   const { app, queue } = await setup(t)
   const token = (await login(app)).json().sessionToken
-  const res = await app.inject({
-    method: 'POST',
-    url: '/v1/channels/wechat/mini/appeals',
-    headers: { authorization: `Bearer ${token}` },
-    payload: { citizen: { openid: 'oSomeoneElse99' }, content: '冒充别人' },
-  })
+  const res = await fileAppeal(app, { authorization: `Bearer ${token}` }, { citizen: { openid: 'oSomeoneElse99' }, content: '冒充别人' })
   t.equal(res.statusCode, 400)
   t.equal(res.json().code, 'CH_ERR_VALIDATION')
   t.equal(res.json().field, '/citizen/openid')
