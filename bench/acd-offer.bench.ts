@@ -4,7 +4,8 @@
  * round trip in the same run. Also: Redis bytes per agent.
  * Run alone: npx tsx bench/acd-offer.bench.ts
  */
-import type { BenchRow } from './row.ts'
+import { printTable, type BenchRow } from './row.ts'
+import { pathToFileURL } from 'node:url'
 import { deleteByPrefix } from '../gateway/queue/delete-prefix.ts'
 import { randomUUID } from 'node:crypto'
 import { Writable } from 'node:stream'
@@ -110,14 +111,7 @@ async function memory(redis: ReturnType<typeof connectRedis>, prefix: string): P
   return { agentBytes, entryBytes }
 }
 
-if (process.argv[1]?.endsWith('acd-offer.bench.ts')) {
-  const rows = await run()
-  console.table(
-    rows.map((r) => ({
-      name: r.name,
-      value: `${r.value.toFixed(r.unit === 'ms' ? 2 : 0)} ${r.unit}`,
-      baseline: r.baseline ? `${r.baselineValue!.toFixed(2)} ${r.unit}` : '',
-      ratio: r.baselineValue ? `${(r.value / r.baselineValue).toFixed(1)}x` : '',
-    })),
-  )
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  printTable('acd-offer', await run())
+  process.exit(0)
 }

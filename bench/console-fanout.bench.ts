@@ -10,15 +10,14 @@
  *
  * Run alone: npx tsx bench/console-fanout.bench.ts
  */
-import type { BenchRow } from './row.ts'
+import { printTable, type BenchRow } from './row.ts'
 import { deleteByPrefix } from '../gateway/queue/delete-prefix.ts'
-import { fork, type ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { Writable } from 'node:stream'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import type { AddressInfo } from 'node:net'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { SignJWT } from 'jose'
 import { loadConfig } from '../config/load.ts'
@@ -31,6 +30,7 @@ import { agentLister } from '../agent-console/server/acd-adapter.ts'
 import { Fanout } from '../agent-console/server/fanout.ts'
 import { ConsoleSession } from '../agent-console/server/session.ts'
 import { SessionRegistry } from '../agent-console/server/session-registry.ts'
+import { ChildClients } from './lib/child-clients.ts'
 
 export type { BenchRow }
 
@@ -57,47 +57,18 @@ function settle(): Mem {
 
 const perSocket = (a: Mem, b: Mem) => ({ rss: (b.rss - a.rss) / SOCKETS / 1024, heap: (b.heap - a.heap) / SOCKETS / 1024 })
 
-class Clients {
-  private readonly child: ChildProcess
-  private readonly waiters: ((m: Record<string, unknown>) => boolean)[] = []
-
-  constructor() {
-    this.child = fork(CLIENTS, [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' })
-    this.child.on('message', (m: Record<string, unknown>) => {
-      if (m.error) throw new Error(`clients: ${String(m.error)}`)
-      const i = this.waiters.findIndex((w) => w(m))
-      if (i >= 0) this.waiters.splice(i, 1)
-    })
-  }
-
-  ask<T = Record<string, unknown>>(cmd: Record<string, unknown>, key: string): Promise<T> {
-    return new Promise((resolve) => {
-      this.waiters.push((m) => (key in m ? (resolve(m as T), true) : false))
-      this.child.send(cmd)
-    })
-  }
-
-  got(k: number): Promise<void> {
-    return new Promise((resolve) => this.waiters.push((m) => (m.got === k ? (resolve(), true) : false)))
-  }
-
-  stop(): void {
-    this.child.kill()
-  }
-}
-
 const percentile = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b)
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]
 }
 
 /** Runs `pushes` sequential pushes; each waits until every socket got it. */
-async function measure(clients: Clients, push: () => Promise<void> | void) {
+async function measure(clients: ChildClients, push: () => Promise<void> | void) {
   await clients.ask({ cmd: 'reset' }, 'reset')
   const t0: number[] = []
   const start = performance.now()
   for (let k = 0; k < PUSHES; k++) {
-    const got = clients.got(k)
+    const got = clients.when((m) => m.got === k)
     t0[k] = performance.timeOrigin + performance.now()
     await push()
     await got
@@ -134,7 +105,7 @@ export async function run(): Promise<BenchRow[]> {
   const logger = createLogger('warn', new Writable({ write: (_c, _e, cb) => cb() }))
   const queue = new RedisAppealQueue({ redis, keyPrefix: prefix, queueName: config.queue.name, timezone: config.timezone, retentionDays: 1 })
   const stack = await createAcdStack({ config, redis, queue, logger })
-  const clients = new Clients()
+  const clients = new ChildClients(CLIENTS)
   const secret = new TextEncoder().encode(JWT_SECRET)
   const token = (sub: string, role: string) =>
     new SignJWT({ role })
@@ -234,28 +205,7 @@ export async function run(): Promise<BenchRow[]> {
   }
 }
 
-function printTable(rows: BenchRow[]): void {
-  const fmt = (n: number) => (Math.abs(n) >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2))
-  const lines = rows.map((r) => [
-    r.name,
-    `${fmt(r.value)} ${r.unit}`,
-    r.baseline ?? '',
-    r.baselineValue === undefined ? '' : `${fmt(r.baselineValue)} ${r.unit}`,
-    r.baselineValue ? `${(r.value / r.baselineValue).toFixed(2)}x` : '',
-  ])
-  const head = ['figure', 'value', 'baseline', 'baseline value', 'ratio']
-  const w = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)))
-  for (const l of [head, w.map((n) => '-'.repeat(n)), ...lines]) console.log(l.map((c, i) => c.padEnd(w[i])).join('  '))
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  run()
-    .then((rows) => {
-      printTable(rows)
-      process.exit(0)
-    })
-    .catch((err) => {
-      console.error(err)
-      process.exit(1)
-    })
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  printTable('console-fanout', await run())
+  process.exit(0)
 }

@@ -8,12 +8,11 @@
  *
  * Run alone: npx tsx bench/console-offer.bench.ts
  */
-import type { BenchRow } from './row.ts'
-import { fork, type ChildProcess } from 'node:child_process'
+import { printTable, type BenchRow } from './row.ts'
 import { randomUUID } from 'node:crypto'
 import { Writable } from 'node:stream'
 import type { AddressInfo } from 'node:net'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { SignJWT } from 'jose'
 import { loadConfig } from '../config/load.ts'
@@ -24,6 +23,7 @@ import { connectRedis, waitReady } from '../gateway/queue/redis.ts'
 import { RedisAppealQueue } from '../gateway/queue/redis-appeal-queue.ts'
 import { deleteByPrefix } from '../gateway/queue/delete-prefix.ts'
 import { REDIS_URL } from './lib/machine.ts'
+import { ChildClients } from './lib/child-clients.ts'
 
 export type { BenchRow }
 
@@ -34,30 +34,6 @@ const JWT_SECRET = 'bench-console-jwt-secret-0123456789abcdef'
 const CLIENTS = fileURLToPath(new URL('./console-offer/clients.ts', import.meta.url))
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]
 const now = () => performance.timeOrigin + performance.now()
-
-class Clients {
-  readonly child: ChildProcess
-  private readonly waiters: ((m: Record<string, unknown>) => boolean)[] = []
-
-  constructor() {
-    this.child = fork(CLIENTS, [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' })
-    this.child.on('message', (m: Record<string, unknown>) => {
-      if (m.error) throw new Error(`clients: ${String(m.error)}`)
-      const i = this.waiters.findIndex((w) => w(m))
-      if (i >= 0) this.waiters.splice(i, 1)
-    })
-  }
-
-  when<T>(pred: (m: Record<string, unknown>) => boolean): Promise<T> {
-    return new Promise((resolve) => this.waiters.push((m) => (pred(m) ? (resolve(m as T), true) : false)))
-  }
-
-  ask<T>(cmd: Record<string, unknown>, key: string): Promise<T> {
-    const p = this.when<T>((m) => key in m)
-    this.child.send(cmd)
-    return p
-  }
-}
 
 export async function run(): Promise<BenchRow[]> {
   const prefix = `bench-offer-${randomUUID()}`
@@ -83,7 +59,7 @@ export async function run(): Promise<BenchRow[]> {
   const stack = await createAcdStack({ config, redis, queue, logger })
   const app = await build(config, { redis, queue, logger, acd: stack.acd, auth: stack.auth })
   await app.listen({ port: 0, host: '127.0.0.1' })
-  const clients = new Clients()
+  const clients = new ChildClients(CLIENTS)
   const secret = new TextEncoder().encode(JWT_SECRET)
   const token = (sub: string) =>
     new SignJWT({ role: 'agent' }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject(sub).setIssuer('gw-12345')
@@ -138,7 +114,7 @@ export async function run(): Promise<BenchRow[]> {
       { name: `enqueue -> offer on the agent's websocket p99 (${AGENTS} consoles, ${WAITING} waiting)`, value: pct(latencies, 99), unit: 'ms', ...base(99) },
     ]
   } finally {
-    clients.child.kill()
+    clients.stop()
     await app.close()
     await stack.close()
     await store.close()
@@ -148,8 +124,7 @@ export async function run(): Promise<BenchRow[]> {
   }
 }
 
-if (process.argv[1]?.endsWith('console-offer.bench.ts')) {
-  const rows = await run()
-  console.table(rows.map((r) => ({ name: r.name, value: `${r.value.toFixed(2)} ${r.unit}`, baseline: `${r.baselineValue!.toFixed(2)} ${r.unit}`, ratio: `${(r.value / r.baselineValue!).toFixed(1)}x` })))
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  printTable('console-offer', await run())
   process.exit(0)
 }

@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import { pathToFileURL } from 'node:url'
+import { printTable } from './row.ts'
 import { Redis } from 'ioredis'
 import type { Appeal } from '../gateway/domain/appeal.ts'
 import { readDataset } from '../gateway/matter/eval/dataset.ts'
@@ -178,6 +179,6 @@ export async function run(): Promise<Row[]> {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const rows = await run()
-  console.table(rows)
+  printTable('matter-link', await run())
+  process.exit(0)
 }
