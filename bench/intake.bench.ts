@@ -31,7 +31,8 @@ import { printTable, type BenchRow } from './row.ts'
 import { webAppeal } from './lib/appeal-samples.ts'
 import { bounded, closedLoop, openLoop, type LoadResult } from './lib/load.ts'
 import { REDIS_URL } from './lib/machine.ts'
-import { deletePrefix, meanKeySize, redisCpuMicros, usedMemory } from './lib/redis-keys.ts'
+import { deleteByPrefix } from '../gateway/queue/delete-prefix.ts'
+import { meanKeySize, redisCpuMicros, usedMemory } from './lib/redis-keys.ts'
 import { GatewayChild } from './intake/gateway.ts'
 
 export const title = 'intake (issue 2): web intake vs raw bullmq add, 2-core machine'
@@ -152,12 +153,12 @@ interface MemoryFigures {
 
 async function memoryPhase(redis: Redis, prefix: string, runId: string): Promise<MemoryFigures> {
   // a clean slate: earlier phases' keys go, so the delta is these appeals only
-  await deletePrefix(redis, prefix)
+  await deleteByPrefix(redis, prefix, { sync: true })
   return withGateway(prefix, 'warn', async (gw, pool) => {
     const rssStart = (await gw.usage()).rss
     // warm the gateway (JIT, connections, pools) before the "before" reading
     await bounded({ total: 1000, concurrency: CONCURRENCY, fire: webFirer(pool, runId, 'mem-warm') })
-    await deletePrefix(redis, prefix)
+    await deleteByPrefix(redis, prefix, { sync: true })
     const rssBefore = (await gw.usage()).rss
     const before = await usedMemory(redis)
 
@@ -287,7 +288,7 @@ export async function run(): Promise<BenchRow[]> {
       { name: 'machine load average at start (1 min)', value: loadAtStart, unit: '', baseline: 'CPUs', baselineValue: os.availableParallelism() },
     ]
   } finally {
-    await deletePrefix(redis, prefix)
+    await deleteByPrefix(redis, prefix, { sync: true })
     await redis.quit()
   }
 }

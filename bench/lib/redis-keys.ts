@@ -25,18 +25,6 @@ export async function scanKeys(redis: Redis, pattern: string, limit = Infinity):
   return out.slice(0, limit)
 }
 
-/** DEL (not UNLINK) so the memory is freed before the next INFO reading. Returns keys deleted. */
-export async function deletePrefix(redis: Redis, prefix: string): Promise<number> {
-  let cursor = '0'
-  let n = 0
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000)
-    cursor = next
-    if (keys.length) n += await redis.del(...keys)
-  } while (cursor !== '0')
-  return n
-}
-
 /** Mean MEMORY USAGE of up to `sample` keys matching pattern (bytes). */
 export async function meanKeySize(redis: Redis, pattern: string, sample = 200): Promise<{ keys: number; bytes: number }> {
   const keys = await scanKeys(redis, pattern, sample)
