@@ -26,7 +26,6 @@ export class SessionRegistry {
   /** Highest claim generation seen per agent: a claim can arrive before our own INCR returns. */
   private readonly latest = new Map<string, number>()
   private sub?: Redis
-  private readonly channel: string
 
   constructor(
     private readonly redis: Redis,
@@ -37,11 +36,11 @@ export class SessionRegistry {
     /** Called for every session of a user who logged out. */
     private readonly onSignedOut: (session: ConsoleSession) => void = () => {},
   ) {
-    this.channel = `${keyPrefix}:console:claims`
+    this.listen('claims', (msg) => this.applyClaim(msg as Claim))
     this.listen('sign-outs', (msg) => this.applySignOut(msg as { agentId: string }))
   }
 
-  /** Cross-process notices by channel (claims aside), subscribed at start. */
+  /** Cross-process notices by channel (claims, sign-outs, ...), subscribed at start. */
   private readonly notices = new Map<string, (msg: unknown) => void>()
 
   /** Handles a notice that any process may publish with `notify(name)`; call before start(). */
@@ -54,14 +53,12 @@ export class SessionRegistry {
     this.sub = this.redis.duplicate({ enableOfflineQueue: true, lazyConnect: false, maxRetriesPerRequest: null })
     this.sub.on('message', (channel: string, raw: string) => {
       try {
-        const notice = this.notices.get(channel)
-        if (notice) notice(JSON.parse(raw))
-        else this.applyClaim(JSON.parse(raw) as Claim)
+        this.notices.get(channel)?.(JSON.parse(raw))
       } catch (err) {
         this.log.warn({ err: { message: (err as Error).message }, channel }, 'console notice unreadable or failed')
       }
     })
-    await this.sub.subscribe(this.channel, ...this.notices.keys())
+    await this.sub.subscribe(...this.notices.keys())
   }
 
   /** Adds an authenticated session; a console session claims its agent across processes. */
@@ -74,7 +71,7 @@ export class SessionRegistry {
     this.gens.set(session, gen)
     const claim: Claim = { agentId: session.agentId, sessionId: session.id, gen }
     this.applyClaim(claim)
-    await this.redis.publish(this.channel, JSON.stringify(claim))
+    await notify(this.redis, this.keyPrefix, 'claims', claim)
   }
 
   remove(session: ConsoleSession): void {

@@ -37,8 +37,7 @@ t.test('a request in flight on a keep-alive connection at close is answered, the
   req.write(body.subarray(0, 10))
   await new Promise((r) => setTimeout(r, 100))
 
-  let closed = false
-  const closing = app.close().then(() => (closed = true))
+  const closing = app.close()
   req.end(body.subarray(10))
   const res = await answer
   t.equal(res.status, 202, 'the in-flight appeal is taken')
@@ -52,5 +51,4 @@ t.test('a request in flight on a keep-alive connection at close is answered, the
   t.ok(socketClosed, 'the server closed the connection instead of keeping it idle')
   const done = await Promise.race([closing.then(() => 'closed'), new Promise((r) => setTimeout(() => r('still waiting'), 10_000).unref())])
   t.equal(done, 'closed', 'close() finished without waiting for the keep-alive timeout')
-  t.ok(closed)
 })
