@@ -182,17 +182,8 @@ t.test('when one agent splits an appeal off a matter, the other agent holding th
   const c1 = await consoleApp(t)
   // Agent b's console is on another gateway process: the notice crosses processes.
   const c2 = await consoleApp(t, {}, { redis: c1.redis, prefix: c1.prefix })
-  const b = await agentSocket(c2, '1002', t)
-  await b.request('state.set', { state: 'ready' })
-  const ids: string[] = []
-  for (const w of WATER_CUT.slice(0, 2)) {
-    ids.push(await c1.webAppeal(w.content, w.phone, w.address))
-    await acceptNext(b, ids.at(-1)!)
-  }
-  const a = await agentSocket(c1, '1001', t)
-  await a.request('state.set', { state: 'ready' })
-  ids.push(await c1.webAppeal(WATER_CUT[2].content, WATER_CUT[2].phone, WATER_CUT[2].address))
-  await acceptNext(a, ids[2]!)
+  const { ids, a, b, offer } = await threeCitizensOnePlace(c1, t, c2)
+  await a.request('offer.accept', { offerId: (offer.offer as { offerId: string }).offerId })
   b.frames.length = 0
 
   await a.request('matter.detach', { appealId: ids[2] })

@@ -34,8 +34,9 @@ export interface Scene {
   offer: Frame
 }
 
-export async function threeCitizensOnePlace(c: ConsoleTestApp, t: { teardown(fn: () => unknown): void }): Promise<Scene> {
-  const b = await agentSocket(c, '1002', t)
+/** `bOn`: the gateway agent 1002's console is on (another process on the same Redis); default `c`. */
+export async function threeCitizensOnePlace(c: ConsoleTestApp, t: { teardown(fn: () => unknown): void }, bOn: ConsoleTestApp = c): Promise<Scene> {
+  const b = await agentSocket(bOn, '1002', t)
   await b.request('state.set', { state: 'ready' })
   const ids: string[] = []
   for (const w of WATER_CUT.slice(0, 2)) {
