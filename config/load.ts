@@ -47,6 +47,7 @@ export function loadConfig(opts: LoadOptions = {}): Readonly<Config> {
     config.agents = agents as unknown as Config['agents']
   }
   checkAgents(config)
+  checkVoice(config)
   for (const app of config.channels.signedApps) app.secret = env[app.secretEnv] ?? ''
   return deepFreeze(config)
 }
@@ -90,6 +91,9 @@ export const ENV_VARS: Record<string, string> = {
   AUTH_JWT_SECRET: '/auth/jwtSecret',
   DEMO_PASSWORD: '/auth/demoPassword',
   HANDOFF_WEBHOOK_SECRET: '/handoff/webhookSecret',
+  FREESWITCH_SERVERS: '/voice/servers',
+  FS_ESL_PASSWORD: '/voice/eslPassword',
+  VOICE_AREA_CODE: '/voice/areaCode',
 }
 
 function fromEnv(env: NodeJS.ProcessEnv): Json {
@@ -100,9 +104,23 @@ function fromEnv(env: NodeJS.ProcessEnv): Json {
     let v: unknown = value
     if (path === '/server/port') v = /^\d+$/.test(value) ? Number(value) : value
     if (path === '/auth/staffTokens') v = value.split(',').map((s) => s.trim()).filter(Boolean)
+    if (path === '/voice/servers') v = parseServers(value)
     setPath(out, path, v)
   }
   return out
+}
+
+/** FREESWITCH_SERVERS: `fs1=127.0.0.1:8021,fs2=10.0.0.2:8021` (id= optional; port default 8021). */
+function parseServers(value: string): unknown[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((item, i) => {
+      const m = /^(?:([^=]+)=)?([^:]+)(?::(\d+))?$/.exec(item)
+      if (!m) throw new CFG_ERR_INVALID(`/voice/servers/${i}`, `FREESWITCH_SERVERS item "${item}" is not [id=]host[:port]`)
+      return { id: m[1] ?? `fs${i + 1}`, host: m[2], port: m[3] ? Number(m[3]) : 8021 }
+    })
 }
 
 function setPath(obj: Json, path: string, value: unknown): void {
@@ -149,6 +167,22 @@ function checkAgents(config: Config): void {
   if (presence > 0 && presence * 1000 < 2 * config.console.heartbeatMs) {
     // Consoles refresh presence once per heartbeat: a shorter timeout would log connected agents out.
     throw new CFG_ERR_INVALID('/acd/presenceTimeoutSeconds', `must be 0 or at least two console heartbeats (${(2 * config.console.heartbeatMs) / 1000} s)`)
+  }
+}
+
+function checkVoice(config: Config): void {
+  const ids = new Set<string>()
+  config.voice.servers.forEach((s, i) => {
+    if (ids.has(s.id)) throw new CFG_ERR_INVALID(`/voice/servers/${i}/id`, `duplicate media server ${s.id}`)
+    ids.add(s.id)
+    if (!s.password && !config.voice.eslPassword) {
+      throw new CFG_ERR_INVALID(`/voice/servers/${i}/password`, 'no event-socket password: set FS_ESL_PASSWORD')
+    }
+  })
+  const e = config.voice.eventSocket
+  if (e.healthIntervalMs + e.healthTimeoutMs + e.downAfterMs > 5000) {
+    // A server that stops answering must be marked down within 5 s (its callers are waiting).
+    throw new CFG_ERR_INVALID('/voice/eventSocket/downAfterMs', 'healthIntervalMs + healthTimeoutMs + downAfterMs must stay within 5000 ms')
   }
 }
 

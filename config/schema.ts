@@ -3,6 +3,7 @@
  * the environment, validates it once and freezes it. Secrets only ever come from the environment.
  */
 import { Type, type Static } from '@sinclair/typebox'
+import { AgentPhoneSchema, VoiceSchema } from './voice-schema.ts'
 
 const Str = (opts: object = {}) => Type.String(opts)
 const Secret = () => Type.String({ default: '' })
@@ -46,6 +47,8 @@ export const AgentConfigSchema = Type.Object(
     writtenCapacity: Type.Integer({ minimum: 0, maximum: 20, default: 3 }),
     passwordHash: Type.Optional(Type.String({ pattern: '^scrypt\\$[0-9]+\\$[0-9]+\\$[0-9]+\\$[A-Za-z0-9_-]+\\$[A-Za-z0-9_-]+$' })),
     demo: Type.Boolean({ default: false }),
+    /** Where offered calls ring (voice path). */
+    phone: Type.Optional(AgentPhoneSchema),
   },
   { additionalProperties: false },
 )
@@ -258,6 +261,7 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    voice: VoiceSchema,
     statusQuery: Type.Object(
       {
         rateLimit: RateLimitSchema,
@@ -285,7 +289,8 @@ export const ConfigSchema = Type.Object(
           {
             appId: Secret(),
             token: Secret(),
-            aesKey: Secret(),
+            /** EncodingAESKey (WECHAT_OFFICIAL_AES_KEY): 43 letters and digits, or empty for plaintext mode. */
+            aesKey: Type.String({ default: '', pattern: '^([A-Za-z0-9]{43})?$' }),
             rateLimit: RateLimitSchema,
             /** WeChat gives up after 5 s: past this the push is answered "success" and intake goes on in the background. */
             replyDeadlineMs: Type.Integer({ minimum: 100, maximum: 4800, default: 4500 }),

@@ -7,6 +7,7 @@ import { Type } from '@sinclair/typebox'
 import type { AppealDraft } from '../../gateway/domain/appeal.ts'
 import { AcceptedSchema, AppealDraftSchema, ErrorSchema } from '../common/draft-schema.ts'
 import { intake, type IntakeDeps } from '../common/intake.ts'
+import { requireJson } from '../common/require-json.ts'
 import type { RateLimit } from '../../gateway/http/rate-limit.ts'
 
 export interface WebChannelOptions {
@@ -19,6 +20,7 @@ export async function webChannel(app: FastifyInstance, opts: WebChannelOptions):
     '/v1/channels/web/appeals',
     {
       config: { channel: 'web', rateLimit: opts.rateLimit },
+      preValidation: requireJson,
       schema: {
         tags: ['channels'],
         summary: 'Submit an appeal from the city website',

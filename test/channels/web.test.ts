@@ -62,6 +62,7 @@ t.test('bad input gets a coded 4xx naming the field, and leaves nothing in Redis
     ['malformed JSON', post('{"citizen": {"phone": "138'), 400, 'CH_ERR_MALFORMED_JSON'],
     ['empty body', post(''), 400, 'CH_ERR_MALFORMED_JSON'],
     ['wrong content type', { ...post('citizen=1'), headers: { 'content-type': 'application/x-www-form-urlencoded' } }, 415, 'CH_ERR_UNSUPPORTED_MEDIA_TYPE'],
+    ['JSON text sent as text/plain', { ...post(JSON.stringify(good)), headers: { 'content-type': 'text/plain' } }, 415, 'CH_ERR_UNSUPPORTED_MEDIA_TYPE'],
     ['missing contact', post({ citizen: { name: '张三' }, content: '噪音扰民' }), 400, 'CH_ERR_MISSING_CONTACT', '/citizen'],
     ['missing citizen', post({ content: '噪音扰民' }), 400, 'CH_ERR_VALIDATION', '/citizen'],
     ['unknown field', post({ ...good, priority: 1 }), 400, 'CH_ERR_VALIDATION', '/priority'],

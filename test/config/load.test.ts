@@ -57,3 +57,38 @@ t.test('the loaded configuration cannot be changed at run time', async (t) => {
   })
   t.equal(c.server.port, 8080)
 })
+
+t.test('a WeChat AES key that is not 43 letters and digits stops startup with its path, not a crash', async (t) => {
+  t.throws(() => loadConfig({ env: { WECHAT_OFFICIAL_AES_KEY: 'too-short' } }), {
+    code: 'CFG_ERR_INVALID',
+    message: /\/channels\/wechatOfficial\/aesKey/,
+  })
+  const good = 'a'.repeat(43)
+  t.equal(loadConfig({ env: { WECHAT_OFFICIAL_AES_KEY: good } }).channels.wechatOfficial.aesKey, good)
+})
+
+t.test('media servers come from FREESWITCH_SERVERS and need an event-socket password', async (t) => {
+  const c = loadConfig({ env: { FREESWITCH_SERVERS: 'fs1=127.0.0.1:8021,10.0.0.2', FS_ESL_PASSWORD: 'pw' } })
+  t.same(
+    c.voice.servers.map((s) => [s.id, s.host, s.port]),
+    [
+      ['fs1', '127.0.0.1', 8021],
+      ['fs2', '10.0.0.2', 8021],
+    ],
+  )
+  t.equal(c.voice.eslPassword, 'pw')
+  t.throws(() => loadConfig({ env: { FREESWITCH_SERVERS: 'fs1=127.0.0.1:8021' } }), { code: 'CFG_ERR_INVALID', message: /\/voice\/servers\/0\/password/ })
+  t.throws(() => loadConfig({ env: { FREESWITCH_SERVERS: 'fs1=127.0.0.1:port', FS_ESL_PASSWORD: 'pw' } }), { code: 'CFG_ERR_INVALID', message: /\/voice\/servers\/0/ })
+  t.throws(() => loadConfig({ env: { FREESWITCH_SERVERS: 'a=h1,a=h2', FS_ESL_PASSWORD: 'pw' } }), { code: 'CFG_ERR_INVALID', message: /\/voice\/servers\/1\/id/ })
+  t.throws(() => loadConfig({ env: { VOICE_AREA_CODE: '10' } }), { code: 'CFG_ERR_INVALID', message: /\/voice\/areaCode/ })
+  t.throws(
+    () => loadConfig({ env: {}, overrides: { voice: { eventSocket: { downAfterMs: 4000 } } } }),
+    { code: 'CFG_ERR_INVALID', message: /\/voice\/eventSocket\/downAfterMs/ },
+    'a server must be marked down within 5 s',
+  )
+  t.throws(
+    () => loadConfig({ env: {}, overrides: { voice: { agentDialString: 'user/1001' } } }),
+    { code: 'CFG_ERR_INVALID', message: /\/voice\/agentDialString/ },
+    'a dial string template must name ${agentId}',
+  )
+})
