@@ -94,6 +94,8 @@ export const ENV_VARS: Record<string, string> = {
   FREESWITCH_SERVERS: '/voice/servers',
   FS_ESL_PASSWORD: '/voice/eslPassword',
   VOICE_AREA_CODE: '/voice/areaCode',
+  AGENT_SIP_SECRET: '/voice/softphone/secret',
+  SOFTPHONE_WS_URL: '/voice/softphone/wsUrl',
 }
 
 function fromEnv(env: NodeJS.ProcessEnv): Json {
@@ -179,6 +181,9 @@ function checkVoice(config: Config): void {
       throw new CFG_ERR_INVALID(`/voice/servers/${i}/password`, 'no event-socket password: set FS_ESL_PASSWORD')
     }
   })
+  if (config.env === 'production' && (config.voice.softphone.secret.length < 32 || config.voice.softphone.secret.startsWith('dev-only'))) {
+    throw new CFG_ERR_INVALID('/voice/softphone/secret', 'AGENT_SIP_SECRET (>= 32 characters) is required in production')
+  }
   const e = config.voice.eventSocket
   if (e.healthIntervalMs + e.healthTimeoutMs + e.downAfterMs > 5000) {
     // A server that stops answering must be marked down within 5 s (its callers are waiting).

@@ -70,6 +70,18 @@ export const VoiceSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    /** Browser softphones: they register to FreeSWITCH's ws-binding with credentials the gateway issues. */
+    softphone: Type.Object(
+      {
+        /** The WebSocket URL browsers reach FreeSWITCH's `ws-binding` at (wss:// in production). */
+        wsUrl: Type.String({ pattern: '^wss?://[^\\s]+$', default: 'ws://127.0.0.1:5066' }),
+        /** SIP domain of the agents' directory (FS_DOMAIN in config/freeswitch). */
+        domain: Type.String({ minLength: 1, default: '127.0.0.1' }),
+        /** AGENT_SIP_SECRET (>= 32 chars in production): agents' SIP passwords are HMACs of it; the FreeSWITCH directory is rendered from the same secret. */
+        secret: Type.String({ default: 'dev-only-agent-sip-secret-change-me' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     callback: Type.Object(
       {
         /** Tries to reach the citizen when the kept place comes up; then a written appeal with a note. */

@@ -31,6 +31,7 @@ import { registerAcdMetrics } from './acd/metrics.ts'
 import { agentConsole } from '../agent-console/server/plugin.ts'
 import { agentLister, tokenVerifier } from '../agent-console/server/acd-adapter.ts'
 import { afterLogout } from '../agent-console/server/sign-out.ts'
+import type { Voice } from './telephony/create-voice.ts'
 
 export interface AppDeps {
   redis: Redis
@@ -49,6 +50,8 @@ export interface AppDeps {
   linker?: MatterLinker
   /** 集中诉求 alerts for the wallboard. */
   alerts?: MatterAlerts
+  /** The voice path (gateway/telephony), when media servers are configured. */
+  voice?: Voice
 }
 
 declare module 'fastify' {
@@ -134,6 +137,7 @@ export async function build(config: Readonly<Config>, deps: AppDeps): Promise<Ap
       clock: deps.clock,
       linker: deps.linker,
       alerts: deps.alerts,
+      softphone: { settings: config.voice.softphone, agents: config.agents },
     })
   }
   await app.register(appealRoutes, {

@@ -8,9 +8,16 @@ import { createAcdStack } from './acd/create-acd.ts'
 import { MatterLinker } from './matter/linker.ts'
 import { MatterAlerts } from './matter/alerts.ts'
 import { startMaintenance } from './maintenance.ts'
+import { createVoice } from './telephony/create-voice.ts'
 
 async function main(): Promise<void> {
-  const config = loadConfig()
+  let config: ReturnType<typeof loadConfig>
+  try {
+    config = loadConfig()
+  } catch (err) {
+    // A bad setting stops startup with its code and the path of the field, never a stack trace.
+    stopOnStartupError(createLogger('info'), err, 'invalid configuration')
+  }
   const logger = createLogger(config.log.level)
   const redis = connectRedis(config.redis.url)
   redis.on('error', (err) => logger.warn({ err: { message: err.message } }, 'redis connection error'))
@@ -30,7 +37,15 @@ async function main(): Promise<void> {
     : undefined
   const stack = await createAcdStack({ config, redis, queue, logger, linker })
   const alerts = new MatterAlerts(redis, config.redis.keyPrefix)
-  const app = await build(config, { redis, queue, logger, acd: stack.acd, auth: stack.auth, linker, alerts })
+  let voice: Awaited<ReturnType<typeof createVoice>>
+  try {
+    voice = await createVoice({ config, redis, queue, acd: stack.acd, logger })
+  } catch (err) {
+    stopOnStartupError(logger, err, 'the voice path cannot start')
+  }
+  if (voice) logger.info({ mediaServers: config.voice.servers.map((s) => s.id), up: voice.media.upServers() }, 'voice path on')
+  else logger.info('voice path off: no media server configured (FREESWITCH_SERVERS); the written channels run')
+  const app = await build(config, { redis, queue, logger, acd: stack.acd, auth: stack.auth, linker, alerts, voice })
 
   const maintenance = startMaintenance({ config, queue, acd: stack.acd, logger })
 
@@ -48,6 +63,7 @@ async function main(): Promise<void> {
     }, config.server.drainSeconds * 1000)
     deadline.unref()
     await app.close()
+    await voice?.close()
     await stack.close()
     await queue.close()
     await redis.quit()
@@ -56,6 +72,13 @@ async function main(): Promise<void> {
   }
   process.on('SIGTERM', () => void stop('SIGTERM'))
   process.on('SIGINT', () => void stop('SIGINT'))
+}
+
+function stopOnStartupError(logger: ReturnType<typeof createLogger>, err: unknown, what: string): never {
+  const e = err as { code?: string; message?: string }
+  logger.fatal({ code: e.code ?? 'GW_ERR_INTERNAL', err: { message: e.message } }, what)
+  process.stderr.write(`${e.code ?? 'error'}: ${e.message}\n`)
+  process.exit(1)
 }
 
 function redactUrl(url: string): string {

@@ -50,7 +50,7 @@ export function entrySpecOf(appeal: Appeal, hotlines: readonly Hotline[], acd: C
   const enqueuedMs = Date.parse(appeal.receivedAt)
   return {
     queue,
-    kind: appeal.channel === 'voice' ? 'call' : 'written',
+    kind: appeal.channel === 'voice' && appeal.call?.mode !== 'message' ? 'call' : 'written',
     score: scoreOf(appeal.priority, enqueuedMs),
     enqueuedMs,
     skills,

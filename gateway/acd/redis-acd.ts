@@ -202,6 +202,13 @@ export class RedisAcd implements Acd {
     await this.dispatch()
   }
 
+  /** The agent's phone did not take the offered call: back at its place, the agent 未应答 (as a timeout). */
+  async missed(agentId: string, offerId: string): Promise<boolean> {
+    const r = await this.#redis.acdMiss(...this.#ctx.args(), agentId, offerId)
+    if (r === 1) await this.dispatch()
+    return r === 1
+  }
+
   async complete(agentId: string, appealId: string, record: IntakeRecord): Promise<CompletedAppeal> {
     checkRecord(record)
     if (!(await this.#reads.holds(agentId, appealId))) throw new ACD_ERR_NOT_HOLDING(appealId)

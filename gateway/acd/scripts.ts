@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis'
 import type { Config } from '../../config/schema.ts'
 import { localDate } from '../queue/local-date.ts'
 import type { AcdKeys } from './keys.ts'
-import { ADD_ENTRY, ACCEPT, ABANDON, DECLINE, DISPATCH, SWEEP } from './lua/routing.ts'
+import { ADD_ENTRY, ACCEPT, ABANDON, DECLINE, DISPATCH, MISS, SWEEP } from './lua/routing.ts'
 import { COMPLETE, EXPIRE_PRESENCE, REGISTER_AGENT, SET_STATE, TRANSFER } from './lua/agents.ts'
 
 const SCRIPTS = {
@@ -14,6 +14,7 @@ const SCRIPTS = {
   acdDispatch: DISPATCH,
   acdAccept: ACCEPT,
   acdDecline: DECLINE,
+  acdMiss: MISS,
   acdAbandon: ABANDON,
   acdSweep: SWEEP,
   acdRegister: REGISTER_AGENT,

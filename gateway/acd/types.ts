@@ -115,6 +115,10 @@ export interface Acd {
   setState(agentId: string, state: 'ready' | 'not-ready' | 'offline', reason?: NotReadyReason, by?: string): Promise<AgentStatus>
   accept(agentId: string, offerId: string): Promise<Appeal>
   decline(agentId: string, offerId: string): Promise<void>
+  /** The agent's phone did not take the offered call: as an offer timeout (未应答). False if the offer was gone. */
+  missed(agentId: string, offerId: string): Promise<boolean>
+  /** A waiting caller hung up: the entry leaves the queue and counts as abandoned. False if it was not waiting. */
+  abandon(appealId: string): Promise<boolean>
   /** Completes the agent's appeal with the intake record and puts the agent in wrap-up. */
   complete(agentId: string, appealId: string, record: IntakeRecord): Promise<Appeal>
   endWrapUp(agentId: string): Promise<AgentStatus>

@@ -43,6 +43,20 @@ export interface Attachment {
   size: number
 }
 
+/**
+ * The telephone call behind a voice appeal. `live`: the caller waits on the line; `callback`: the
+ * caller hung up keeping the place (按1键) and is called back when it comes; `message`: a recorded
+ * message (night flow, overflow), worked like a written appeal.
+ */
+export interface CallRef {
+  callId: string
+  /** The media server that carries (or carried) the call. */
+  serverId: string
+  mode: 'live' | 'callback' | 'message'
+  /** Recording or message file (no phone number in the path). */
+  recording?: string
+}
+
 /** What every channel hands to the queue: the shape partners learn once. */
 export interface AppealDraft {
   citizen: Citizen
@@ -51,6 +65,8 @@ export interface AppealDraft {
   location?: Location
   attachments?: Attachment[]
   confidential?: boolean
+  /** Voice appeals only. */
+  call?: CallRef
 }
 
 export interface ExternalRef {

@@ -5,13 +5,14 @@
  *   status  - current status
  *   history - comma-joined JSON status changes (read as a JSON array)
  *   ih      - intake hash of what the channel sent (tells a re-delivery from a reused key)
+ *   call    - (voice) the call reference as it changed after intake (call-back, recording)
  * The pending set holds every appeal whose intake pipeline (queue add, then the post-intake hook:
  * matter linking, ACD entry) has not finished; the sweeper finishes what a crash interrupted.
  * Creation is one Lua script (these are our own keys, not bullmq's): either the record, its number,
  * its citizen indexes and its pending mark all exist, or none does.
  */
 import type { Redis } from 'ioredis'
-import type { Appeal, AppealStatus, StatusChange } from '../domain/appeal.ts'
+import type { Appeal, AppealStatus, CallRef, StatusChange } from '../domain/appeal.ts'
 import type { CitizenKey } from '../domain/ports.ts'
 import type { AppealKeys } from './keys.ts'
 
@@ -116,6 +117,17 @@ export class AppealStore {
     return r === 1
   }
 
+  /**
+   * Replaces the call reference of a voice appeal (call-back kept, recording path). Kept in its own
+   * field `call` of the hash, which overrides the one in `data`: one HSET, no read-modify-write.
+   */
+  async updateCall(id: string, call: CallRef): Promise<boolean> {
+    const key = this.#keys.appeal(id)
+    if (!(await this.#redis.hexists(key, 'data'))) return false
+    await this.#redis.hset(key, 'call', JSON.stringify(call))
+    return true
+  }
+
   async get(id: string): Promise<Appeal | undefined> {
     const h = await this.#redis.hgetall(this.#keys.appeal(id))
     return fromHash(h)
@@ -159,6 +171,7 @@ function fromHash(h: Record<string, string> | null | undefined): Appeal | undefi
   const data = JSON.parse(h.data) as Omit<Appeal, 'appealNumber' | 'status' | 'history'>
   return {
     ...data,
+    ...(h.call ? { call: JSON.parse(h.call) as CallRef } : {}),
     appealNumber: h.number,
     status: h.status as AppealStatus,
     history: JSON.parse(`[${h.history}]`) as StatusChange[],

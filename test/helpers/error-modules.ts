@@ -7,4 +7,6 @@ export const ERROR_MODULES: (() => Promise<unknown>)[] = [
   () => import('../../gateway/acd/errors.ts'),
   () => import('../../agent-console/server/errors.ts'),
   () => import('../../gateway/matter/errors.ts'),
+  () => import('../../ivr/errors.ts'),
+  () => import('../../gateway/telephony/errors.ts'),
 ]

@@ -150,6 +150,17 @@ return 1
 `
 
 /**
+ * The agent's phone did not take an offered call (no answer, busy, not registered): as a timeout,
+ * the entry goes back at its place and the agent is 未应答. ARGV[9] agentId, ARGV[10] offerId.
+ */
+export const MISS = `${PRELUDE}
+local a, offerId = ARGV[9], ARGV[10]
+if redis.call('HGET', okey(offerId), 'agentId') ~= a then return 0 end
+revokeOffer(offerId, 'timeout')
+return 1
+`
+
+/**
  * A caller hung up (or a written appeal was withdrawn) while waiting or being offered.
  * ARGV[9] appealId. Returns {kind, waitMs} or {} when the entry was not waiting.
  */

@@ -15,6 +15,7 @@ import { RedisAppealQueue } from '../../../gateway/queue/redis-appeal-queue.ts'
 import { MatterAlerts } from '../../../gateway/matter/alerts.ts'
 import { MatterLinker } from '../../../gateway/matter/linker.ts'
 import { startMaintenance } from '../../../gateway/maintenance.ts'
+import { createVoice, type Voice } from '../../../gateway/telephony/create-voice.ts'
 import type { Submission } from '../../../gateway/domain/ports.ts'
 import type { DeepPartial } from '../../../config/load.ts'
 import type { Config } from '../../../config/schema.ts'
@@ -28,6 +29,8 @@ export const DEMO_PASSWORD = 'demo12345'
 export interface ConsoleTestApp {
   app: App
   stack: AcdStack
+  /** Present when the config names media servers. */
+  voice?: Voice
   linker: MatterLinker
   alerts: MatterAlerts
   queue: RedisAppealQueue
@@ -83,13 +86,16 @@ export async function consoleApp(
   const linker = new MatterLinker({ redis, keyPrefix: prefix })
   const alerts = new MatterAlerts(redis, prefix)
   const stack = await createAcdStack({ config, redis, queue, logger, linker })
-  const app = await build(config, { redis, queue, logger, acd: stack.acd, auth: stack.auth, linker, alerts })
+  // The voice path when the test configures media servers (a FreeSWITCH peer).
+  const voice = await createVoice({ config, redis, queue, acd: stack.acd, logger })
+  const app = await build(config, { redis, queue, logger, acd: stack.acd, auth: stack.auth, linker, alerts, voice })
   const maintenance = startMaintenance({ config, queue, acd: stack.acd, logger, ...opts.maintenance })
   let closing: Promise<void> | undefined
   const close = () =>
     (closing ??= (async () => {
       maintenance.stop()
       await app.close()
+      await voice?.close()
       await stack.close()
       await queue.close()
     })())
@@ -101,6 +107,7 @@ export async function consoleApp(
   return {
     app,
     stack,
+    voice,
     linker,
     alerts,
     queue,

@@ -1,0 +1,313 @@
+/**
+ * Drives every call this process owns, from the parked channel to the agent:
+ *   call-arrived -> claim -> hotline + caller number -> IVR flow -> the appeal in the one queue ->
+ *   waiting (music, position, call-back offer) -> ACD offer -> the agent's phone rings (originate)
+ *   -> answered: offer accepted, caller bridged, recording -> hang-up.
+ * A caller who hangs up while waiting is abandoned in the ACD and becomes a 漏接回拨 entry; an agent
+ * whose phone does not take the call is 未应答 and the call waits at its place; a media server that
+ * goes down ends its waiting calls in the ACD; after a reconnect the server's channels are
+ * reconciled (ended calls are ended here, parked calls nobody drives are taken up).
+ */
+import { randomUUID } from 'node:crypto'
+import { join, resolve } from 'node:path'
+import type { Logger } from 'pino'
+import type { Config } from '../../config/schema.ts'
+import { normalizeCallerNumber } from '../../channels/voice/caller-number.ts'
+import { hotlineProfile } from '../../channels/voice/hotline-profile.ts'
+import { voiceSubmission } from '../../channels/voice/voice-appeal.ts'
+import type { FlowOutcome, HotlineProfile } from '../../ivr/types.ts'
+import type { Acd, AcdEvent, Offer } from '../acd/types.ts'
+import type { InboundCall, LiveChannel, MediaControl, MediaEvent } from '../domain/media.ts'
+import type { AppealQueue } from '../domain/ports.ts'
+import type { AppealStore } from '../queue/appeal-store.ts'
+import { CallClaims } from './call-claims.ts'
+import { MissedCalls } from './missed-calls.ts'
+import { WaitingCall } from './waiting-call.ts'
+import { CallBack } from './call-back.ts'
+import { maskPhone } from '../domain/phone.ts'
+
+export type IvrRunner = (flowId: string, ctx: { call: InboundCall; hotline: HotlineProfile; signal: AbortSignal; log: Logger }) => Promise<FlowOutcome>
+
+export interface CallRouterOptions {
+  config: Readonly<Config>
+  media: MediaControl
+  acd: Acd
+  queue: AppealQueue
+  store: AppealStore
+  claims: CallClaims
+  missed: MissedCalls
+  runIvr: IvrRunner
+  prompt: (id: string) => string
+  logger: Logger
+  clock?: () => Date
+}
+
+type Phase = 'ivr' | 'waiting' | 'ringing-agent' | 'connected' | 'callback-kept' | 'ended'
+
+interface ActiveCall {
+  call: InboundCall
+  hotline: HotlineProfile
+  phone?: string
+  log: Logger
+  phase: Phase
+  abort: AbortController
+  appealId?: string
+  waiting?: WaitingCall
+  queuedAt?: number
+  agentLeg?: { agentId: string; offerId: string; legId: string }
+}
+
+export class CallRouter {
+  readonly #o: CallRouterOptions
+  readonly #calls = new Map<string, ActiveCall>()
+  readonly #byAppeal = new Map<string, string>()
+  readonly #unsubscribe: (() => void)[] = []
+  readonly #now: () => Date
+  readonly #callBack: CallBack
+
+  constructor(opts: CallRouterOptions) {
+    this.#o = opts
+    this.#now = opts.clock ?? (() => new Date())
+    this.#callBack = new CallBack(opts)
+  }
+
+  start(): void {
+    this.#unsubscribe.push(this.#o.media.subscribe((e) => void this.#onMedia(e)))
+    this.#unsubscribe.push(this.#o.acd.subscribe((e) => void this.#onAcd(e)))
+  }
+
+  /** Calls this process drives now (tests, metrics). */
+  activeCalls(): { callId: string; phase: Phase; appealId?: string }[] {
+    return [...this.#calls.values()].map((a) => ({ callId: a.call.callId, phase: a.phase, appealId: a.appealId }))
+  }
+
+  async close(): Promise<void> {
+    for (const u of this.#unsubscribe) u()
+    for (const a of this.#calls.values()) {
+      a.abort.abort()
+      await a.waiting?.stop(false)
+    }
+  }
+
+  async #onMedia(e: MediaEvent): Promise<void> {
+    try {
+      switch (e.type) {
+        case 'call-arrived':
+          return await this.#arrived(e.call)
+        case 'dtmf':
+          return this.#calls.get(e.callId)?.waiting?.onDigit(e.digit)
+        case 'hangup':
+          return await this.#hangup(e.callId, e.cause)
+        case 'server-down':
+          return await this.#serverDown(e.serverId)
+        case 'server-up':
+          return await this.#reconcile(e.serverId, e.live)
+      }
+    } catch (err) {
+      this.#o.logger.error({ err: { message: (err as Error).message, code: (err as { code?: string }).code }, event: e.type }, 'call handling failed')
+    }
+  }
+
+  async #arrived(call: InboundCall): Promise<void> {
+    if (this.#calls.has(call.callId) || !(await this.#o.claims.claim(call.callId))) return
+    const { voice, hotlines } = this.#o.config
+    const { profile, known } = hotlineProfile(call.dialed, hotlines)
+    const phone = normalizeCallerNumber(call.callerNumber, voice.areaCode)
+    const log = this.#o.logger.child({ callId: call.callId, hotline: profile.number, mediaServer: call.serverId })
+    const active: ActiveCall = { call, hotline: profile, phone, log, phase: 'ivr', abort: new AbortController() }
+    this.#calls.set(call.callId, active)
+    log.info({ caller: phone ? maskPhone(phone) : 'withheld', knownHotline: known }, 'call arrived')
+    const flow = voice.flowByHotline[profile.number] ?? voice.defaultFlow
+    const outcome = await this.#o.runIvr(flow, { call, hotline: profile, signal: active.abort.signal, log })
+    await this.#afterIvr(active, outcome)
+  }
+
+  async #afterIvr(a: ActiveCall, outcome: FlowOutcome): Promise<void> {
+    if (a.phase === 'ended') return
+    switch (outcome.kind) {
+      case 'enqueue':
+        return this.#enqueue(a)
+      case 'message': {
+        const r = await this.#o.queue.submit(voiceSubmission(a.call, a.hotline, a.phone, { recordingPath: outcome.recordingPath }))
+        a.log.info({ appealId: r.appeal.id }, 'recorded message became an appeal')
+        await this.#o.media.hangup(a.call.serverId, a.call.callId)
+        return this.#forget(a)
+      }
+      case 'caller-gone':
+      case 'hangup':
+      case 'transferred':
+        return this.#forget(a)
+    }
+  }
+
+  async #enqueue(a: ActiveCall): Promise<void> {
+    a.phase = 'waiting'
+    a.queuedAt = this.#now().getTime()
+    const { appeal } = await this.#o.queue.submit(voiceSubmission(a.call, a.hotline, a.phone))
+    a.appealId = appeal.id
+    a.log = a.log.child({ appealId: appeal.id })
+    this.#byAppeal.set(appeal.id, a.call.callId)
+    a.log.info({ appealNumber: appeal.appealNumber }, 'call queued')
+    if (a.phase !== 'waiting') return // an agent took it while the queue was still answering
+    a.waiting = new WaitingCall({
+      media: this.#o.media,
+      serverId: a.call.serverId,
+      callId: a.call.callId,
+      appealId: appeal.id,
+      waiting: this.#o.config.voice.waiting,
+      canCallBack: Boolean(a.phone),
+      position: (id) => this.#o.acd.position(id),
+      prompt: this.#o.prompt,
+      log: a.log,
+      onCallbackChosen: () => void this.#keepForCallback(a),
+      onMaxWait: () => a.log.info('maximum wait reached; the caller keeps waiting (overflow flow not built yet)'),
+    })
+    await a.waiting.start()
+    // The offer may have come while the queue answered: it is already ringing the agent then.
+  }
+
+  async #onAcd(e: AcdEvent): Promise<void> {
+    try {
+      if (e.type === 'offer' && e.offer.kind === 'call') await this.#offered(e.offer)
+    } catch (err) {
+      this.#o.logger.error({ err: { message: (err as Error).message, code: (err as { code?: string }).code } }, 'call offer handling failed')
+    }
+  }
+
+  async #offered(offer: Offer): Promise<void> {
+    let callId = this.#byAppeal.get(offer.appealId)
+    if (!callId) {
+      // The offer can overtake the queue's answer to this process: find the call by the appeal.
+      const appeal = await this.#o.queue.get(offer.appealId)
+      if (appeal?.call?.mode === 'callback') return this.#callBack.run(offer, appeal)
+      callId = appeal?.call?.callId
+      if (!callId || !this.#calls.has(callId)) return
+      this.#byAppeal.set(offer.appealId, callId)
+      this.#calls.get(callId)!.appealId = offer.appealId
+    }
+    const a = this.#calls.get(callId)
+    if (!a || (a.phase !== 'waiting' && a.phase !== 'ivr')) return
+    a.phase = 'ringing-agent'
+    const legId = randomUUID()
+    a.agentLeg = { agentId: offer.agentId, offerId: offer.offerId, legId }
+    const agentCfg = this.#o.config.agents.find((x) => x.id === offer.agentId)
+    const target = agentCfg?.phone?.endpoint ?? this.#o.config.voice.agentDialString.replace('${agentId}', offer.agentId)
+    a.log.info({ agentId: offer.agentId }, 'ringing the agent')
+    try {
+      await this.#o.media.originate({
+        serverId: a.call.serverId,
+        target,
+        callId: legId,
+        callerIdNumber: a.phone?.replace('-', '') ?? this.#o.config.voice.centreNumber,
+        callerIdName: a.hotline.number,
+        timeoutSeconds: Math.max(1, Math.floor(this.#o.config.acd.offerTimeoutSeconds)),
+        vars: { gw_leg: 'agent', gw_appeal: offer.appealId, ...(agentCfg?.phone?.autoAnswer ? { sip_auto_answer: 'true' } : {}) },
+      })
+    } catch (err) {
+      const cause = (err as { cause?: string }).cause
+      a.log.info({ agentId: offer.agentId, cause }, 'the agent did not take the call')
+      a.agentLeg = undefined
+      if (a.phase === 'ringing-agent') a.phase = 'waiting'
+      await this.#o.acd.missed(offer.agentId, offer.offerId)
+      return
+    }
+    await this.#agentAnswered(a, offer, legId)
+  }
+
+  async #agentAnswered(a: ActiveCall, offer: Offer, legId: string): Promise<void> {
+    const { media, acd } = this.#o
+    if (a.phase !== 'ringing-agent') {
+      // The caller hung up while the agent's phone rang.
+      await media.hangup(a.call.serverId, legId)
+      return
+    }
+    try {
+      await acd.accept(offer.agentId, offer.offerId)
+    } catch (err) {
+      // Accepted from the console meanwhile is fine; anything else (expired, revoked): not theirs.
+      if ((await acd.holderOf(offer.appealId)) !== offer.agentId) {
+        a.log.info({ agentId: offer.agentId, code: (err as { code?: string }).code }, 'offer gone before the agent answered')
+        await media.hangup(a.call.serverId, legId)
+        if (a.phase === 'ringing-agent') a.phase = 'waiting'
+        return
+      }
+    }
+    await a.waiting?.stop(true)
+    await media.bridge(a.call.serverId, a.call.callId, legId)
+    a.phase = 'connected'
+    a.log.info({ agentId: offer.agentId, waitMs: this.#now().getTime() - (a.queuedAt ?? 0) }, 'caller connected to the agent')
+    if (this.#o.config.voice.recordCalls && a.appealId) await this.#record(a)
+  }
+
+  async #record(a: ActiveCall): Promise<void> {
+    const path = resolve(join(this.#o.config.voice.recordingsDir, `${a.appealId}.wav`))
+    try {
+      await this.#o.media.startRecording(a.call.serverId, a.call.callId, path)
+      await this.#o.store.updateCall(a.appealId!, { callId: a.call.callId, serverId: a.call.serverId, mode: 'live', recording: path })
+    } catch (err) {
+      a.log.warn({ err: { message: (err as Error).message, code: (err as { code?: string }).code } }, 'recording did not start')
+    }
+  }
+
+  async #keepForCallback(a: ActiveCall): Promise<void> {
+    if (a.phase !== 'waiting' || !a.appealId) return
+    a.phase = 'callback-kept'
+    await a.waiting?.stop(true)
+    await this.#o.store.updateCall(a.appealId, { callId: a.call.callId, serverId: a.call.serverId, mode: 'callback' })
+    a.log.info('caller keeps the place for a call-back')
+    await this.#o.media.play(a.call.serverId, a.call.callId, this.#o.prompt('callback_registered')).catch(() => undefined)
+    await this.#o.media.hangup(a.call.serverId, a.call.callId)
+  }
+
+  async #hangup(callId: string, cause: string): Promise<void> {
+    const a = this.#calls.get(callId)
+    if (!a) {
+      // An agent leg of ours that ended while ringing needs nothing: the originate reports it.
+      return
+    }
+    const was = a.phase
+    a.abort.abort()
+    if (was === 'callback-kept' || was === 'connected') {
+      a.log.info({ cause, phase: was }, 'call ended')
+      return this.#forget(a)
+    }
+    a.phase = 'ended'
+    await a.waiting?.stop(false)
+    if (a.agentLeg) await this.#o.media.hangup(a.call.serverId, a.agentLeg.legId).catch(() => undefined)
+    if (a.appealId) await this.#abandoned(a, cause)
+    else a.log.info({ cause }, 'caller hung up during the greeting')
+    this.#forget(a)
+  }
+
+  async #abandoned(a: ActiveCall, cause: string): Promise<void> {
+    const waitSeconds = Math.round((this.#now().getTime() - (a.queuedAt ?? this.#now().getTime())) / 1000)
+    const wasWaiting = await this.#o.acd.abandon(a.appealId!)
+    if (!wasWaiting) return
+    await this.#o.missed.add({ appealId: a.appealId!, phone: a.phone, hotline: a.hotline.number, waitSeconds, at: this.#now().toISOString() })
+    a.log.info({ cause, waitSeconds }, 'caller abandoned while waiting (漏接回拨)')
+  }
+
+  async #serverDown(serverId: string): Promise<void> {
+    for (const a of [...this.#calls.values()]) {
+      if (a.call.serverId === serverId) await this.#hangup(a.call.callId, 'MEDIA_SERVER_DOWN')
+    }
+  }
+
+  async #reconcile(serverId: string, live: LiveChannel[]): Promise<void> {
+    const liveIds = new Set(live.map((c) => c.callId))
+    for (const a of [...this.#calls.values()]) {
+      if (a.call.serverId === serverId && !liveIds.has(a.call.callId)) await this.#hangup(a.call.callId, 'GONE_WHILE_DISCONNECTED')
+    }
+    for (const c of live) {
+      if (c.direction !== 'inbound' || c.application !== 'park' || this.#calls.has(c.callId)) continue
+      await this.#arrived({ callId: c.callId, serverId, dialed: c.dialed, callerNumber: c.callerNumber, headers: {}, startedAt: this.#now() })
+    }
+  }
+
+  #forget(a: ActiveCall): void {
+    a.phase = 'ended'
+    this.#calls.delete(a.call.callId)
+    if (a.appealId) this.#byAppeal.delete(a.appealId)
+    void this.#o.claims.release(a.call.callId).catch(() => undefined)
+  }
+}

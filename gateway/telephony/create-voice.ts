@@ -1,0 +1,115 @@
+/**
+ * The voice path from configuration: the FreeSWITCH pool (modesl), the IVR flows (validated at
+ * startup), prompts, the 漏接回拨 list and the call router. Off when no media server is configured.
+ * Startup stops on a bad flow (CFG_ERR_INVALID) or a refused event-socket password (MEDIA_ERR_AUTH);
+ * an unreachable server does not stop it (the written channels keep working, the pool retries).
+ */
+import { randomUUID } from 'node:crypto'
+import { join, resolve } from 'node:path'
+import type { Redis } from 'ioredis'
+import type { Logger } from 'pino'
+import type { Config } from '../../config/schema.ts'
+import { loadFlows } from '../../ivr/load-flows.ts'
+import { runIvr } from '../../ivr/engine.ts'
+import type { Acd } from '../acd/types.ts'
+import type { RedisAppealQueue } from '../queue/redis-appeal-queue.ts'
+import { CallClaims } from './call-claims.ts'
+import { CallRouter } from './call-router.ts'
+import { FreeswitchMedia } from './freeswitch/freeswitch-media.ts'
+import { MissedCalls } from './missed-calls.ts'
+
+export interface Voice {
+  media: FreeswitchMedia
+  router: CallRouter
+  missed: MissedCalls
+  close(): Promise<void>
+}
+
+export interface CreateVoiceOptions {
+  config: Readonly<Config>
+  redis: Redis
+  queue: RedisAppealQueue
+  acd: Acd
+  logger: Logger
+  /** Base of relative paths in voice config (flows, prompts, recordings); default the working directory. */
+  root?: string
+  clock?: () => Date
+}
+
+export async function createVoice(o: CreateVoiceOptions): Promise<Voice | undefined> {
+  const { voice } = o.config
+  if (voice.servers.length === 0) return undefined
+  const root = o.root ?? process.cwd()
+  const ivr = loadFlows({
+    root,
+    dir: voice.flowsDir,
+    promptIndex: voice.promptIndex,
+    require: { '/voice/defaultFlow': voice.defaultFlow, '/voice/waiting/maxWaitFlow': voice.waiting.maxWaitFlow, ...flowRefs(voice.flowByHotline) },
+  })
+  const promptsDir = resolve(root, voice.promptsDir)
+  const recordingsDir = resolve(root, voice.recordingsDir)
+  const prompt = (id: string) => join(promptsDir, `${id}.wav`)
+  const clock = o.clock ?? (() => new Date())
+  const log = o.logger.child({ component: 'voice' })
+
+  const media = new FreeswitchMedia({
+    servers: voice.servers.map((s) => ({ id: s.id, host: s.host, port: s.port, password: s.password || voice.eslPassword })),
+    timeouts: { connectMs: voice.eventSocket.connectTimeoutMs, commandMs: voice.eventSocket.commandTimeoutMs },
+    backoff: { initialMs: voice.eventSocket.backoffInitialMs, maxMs: voice.eventSocket.backoffMaxMs },
+    health: { intervalMs: voice.eventSocket.healthIntervalMs, timeoutMs: voice.eventSocket.healthTimeoutMs },
+    downAfterMs: voice.eventSocket.downAfterMs,
+    logger: log,
+  })
+  const missed = new MissedCalls(o.redis, o.config.redis.keyPrefix)
+  const router = new CallRouter({
+    config: o.config,
+    media,
+    acd: o.acd,
+    queue: o.queue,
+    store: o.queue.store,
+    claims: new CallClaims(o.redis, o.config.redis.keyPrefix, randomUUID()),
+    missed,
+    prompt,
+    logger: log,
+    clock,
+    runIvr: (flowId, c) =>
+      runIvr(ivr.flows, flowId, {
+        call: c.call,
+        hotline: c.hotline,
+        media,
+        prompt,
+        // A message is named by the call id: never a phone number in a path.
+        recordingPath: () => join(recordingsDir, `message-${c.call.callId}.wav`),
+        dialString: (number) => voice.carrierDialString.replace('${number}', number),
+        vars: {},
+        queue: {},
+        clock,
+        timezone: o.config.timezone,
+        holidays: ivr.holidays,
+        log: c.log,
+        signal: c.signal,
+        answered: false,
+      }),
+  })
+  router.start()
+  try {
+    await media.start()
+  } catch (err) {
+    await router.close()
+    await media.close()
+    throw err
+  }
+  return {
+    media,
+    router,
+    missed,
+    async close() {
+      await router.close()
+      await media.close()
+    },
+  }
+}
+
+function flowRefs(byHotline: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(byHotline).map(([n, f]) => [`/voice/flowByHotline/${n}`, f]))
+}

@@ -1,0 +1,378 @@
+// The simulated switch: channels, calls, originate, bridges, applications. Every change is announced with
+// recorded frames through Renderer; README.md says which recording each behaviour follows.
+import { existsSync } from 'node:fs'
+import { randomUUID } from 'node:crypto'
+import { type Channel, type Emit, type RenderOpts, Renderer, localStamp, newChannel, nowUs, sipHeaderVars } from './channels.ts'
+
+export type EndpointBehaviour = { answerAfterMs: number } | 'no-answer' | 'busy' | 'not-registered' | 'unreachable'
+
+export interface PlaceCallOptions { destination: string, callerNumber: string, callerName?: string, headers?: Record<string, string>, context?: string }
+
+const Q850: Record<string, string> = {
+  UNALLOCATED_NUMBER: '1', NORMAL_CLEARING: '16', USER_BUSY: '17', NO_USER_RESPONSE: '18', NO_ANSWER: '19', SUBSCRIBER_ABSENT: '20', CALL_REJECTED: '21', DESTINATION_OUT_OF_ORDER: '27', INVALID_NUMBER_FORMAT: '28', NORMAL_TEMPORARY_FAILURE: '41', INCOMPATIBLE_DESTINATION: '88', RECOVERY_ON_TIMER_EXPIRE: '102', ORIGINATOR_CANCEL: '487', MEDIA_TIMEOUT: '604', MANAGER_REQUEST: '503'
+}
+
+const STREAMS = /^(local_stream|tone_stream):\/\//
+
+interface OriginateResult { body: string }
+
+export class Switch {
+  readonly channels = new Map<string, Channel>()
+  readonly endpoints = new Map<string, EndpointBehaviour>()
+  readonly registered = new Set<string>()
+  readonly r: Renderer
+  private readonly timers = new Set<NodeJS.Timeout>()
+  private sessions = 0
+
+  constructor (emit: Emit, private readonly opts: { playbackMs: number, profiles: string[] }) {
+    this.r = new Renderer(emit)
+  }
+
+  later (ms: number, fn: () => void): void {
+    const t = setTimeout(() => { this.timers.delete(t); fn() }, ms)
+    this.timers.add(t)
+  }
+
+  stopTimers (): void { for (const t of this.timers) clearTimeout(t); this.timers.clear() }
+
+  get sessionCount (): number { return this.sessions }
+
+  partner (c: Channel): Channel | undefined { return c.bridgedTo ? this.channels.get(c.bridgedTo) : undefined }
+
+  private legs (c: Channel, role = 'a'): Record<string, Channel | undefined> {
+    return role === 'a' ? { a: c, b: this.partner(c) } : { b: c, a: this.partner(c) }
+  }
+
+  // ---- inbound calls -------------------------------------------------------------------------------
+
+  placeCall (o: PlaceCallOptions): string {
+    const headers = o.headers ?? {}
+    const xHotline = Object.entries(headers).find(([k]) => k.toLowerCase() === 'x-hotline')?.[1]
+    const c = newChannel({ direction: 'inbound', name: `sofia/external/${o.callerNumber}@127.0.0.1:5060`, cidNum: o.callerNumber, cidName: o.callerName ?? o.callerNumber, dest: o.destination, context: o.context ?? 'public' })
+    c.headerVars = sipHeaderVars(headers)
+    for (const [k] of c.headerVars) c.pinned.add(k)
+    this.channels.set(c.uuid, c)
+    this.sessions++
+    const legs = { a: c }
+    // inbound-call.events: STATE NEW, CODEC x2, STATE INIT, CREATE, CALLSTATE, STATE ROUTING, STATE EXECUTE
+    this.r.renderAll('inbound-call', legs, {}, (_t, i) => i < 8)
+    // the hotline dialplan: set hotline=<X-Hotline or destination>, answer, park
+    const hotline = xHotline ?? o.destination
+    const setUuid = randomUUID()
+    c.application = 'set'; c.applicationData = `hotline=${hotline}`
+    this.r.one('dialplan-set', 'CHANNEL_EXECUTE', 0, legs, { set: { 'Application-UUID': setUuid, 'Application-Data': `hotline=${hotline}` } })
+    this.setVar(c, 'hotline', hotline)
+    this.r.one('dialplan-set', 'CHANNEL_EXECUTE_COMPLETE', 0, legs, { set: { 'Application-UUID': setUuid, 'Application-Data': `hotline=${hotline}` } })
+    const answerUuid = randomUUID()
+    this.r.renderAll('inbound-call', legs, { set: { 'Application-UUID': answerUuid } }, (t, i) => i >= 8 && i < 12 && (t.name !== 'CHANNEL_ANSWER' || this.markAnswered(c)))
+    this.park(c)
+    return c.uuid
+  }
+
+  private markAnswered (c: Channel): boolean {
+    c.answerState = 'answered'
+    c.times.answered = nowUs()
+    c.channelState = 'CS_EXECUTE'
+    return true
+  }
+
+  park (c: Channel): void {
+    const parkUuid = randomUUID()
+    c.parked = true
+    c.parkUuid = parkUuid
+    c.application = 'park'; c.applicationData = ''
+    if (c.direction === 'inbound') this.r.renderAll('inbound-call', this.legs(c), { set: { 'Application-UUID': parkUuid } }, (_t, i) => i >= 12)
+    else this.r.renderAll('originate-answer', { b: c }, { set: { 'Application-UUID': parkUuid } }, (_t, i) => i >= 18)
+  }
+
+  setVar (c: Channel, name: string, value: string | undefined): void {
+    const key = `variable_${name}`
+    if (value === undefined) { c.vars.delete(key); c.pinned.delete(key); return }
+    c.vars.set(key, value)
+    c.pinned.add(key)
+  }
+
+  getVar (c: Channel, name: string): string | undefined {
+    const want = `variable_${name}`.toLowerCase()
+    for (const [k, v] of c.vars) if (k.toLowerCase() === want) return v
+    return undefined
+  }
+
+  // ---- hangup --------------------------------------------------------------------------------------
+
+  /** Hangs up `c` as FreeSWITCH does; a bridged partner is hung up too (uuid_bridge: no park_after_bridge). */
+  hangup (c: Channel, cause: string, how: 'kill' | 'bye'): void {
+    if (c.hungUp) return
+    c.queue = []
+    const other = this.partner(c)
+    const q = Q850[cause] ?? '16'
+    c.hungUp = true
+    c.answerState = 'hangup'
+    c.times.hungup = nowUs()
+    const mine: RenderOpts = { set: { 'Hangup-Cause': cause }, vars: { hangup_cause: cause, hangup_cause_q850: q, sip_hangup_disposition: how === 'bye' ? 'recv_bye' : 'send_bye' } }
+    // running applications end right after CHANNEL_HANGUP (parked-bye: HANGUP, UNPARK, EXECUTE_COMPLETE park)
+    const stopApps = (x: Channel) => { for (const app of [...(x.apps ?? [])].reverse()) app.stop('hangup') }
+    if (other && !other.hungUp) {
+      other.hungUp = true
+      other.answerState = 'hangup'
+      other.times.hungup = nowUs()
+      other.queue = []
+      const theirs: RenderOpts = { set: { 'Hangup-Cause': 'NORMAL_CLEARING' }, vars: { hangup_cause: 'NORMAL_CLEARING', hangup_cause_q850: '16', sip_hangup_disposition: 'send_bye' } }
+      const legs = { a: c, b: other }
+      // the recorded order interleaves the two legs (esl3-eavesdrop frames 169-196)
+      this.r.renderAll('bridged-kill', legs, t => (t.role === 'a' ? mine : theirs), (_t, i) => i === 0)
+      stopApps(c)
+      this.r.renderAll('bridged-kill', legs, t => (t.role === 'a' ? mine : theirs), (_t, i) => i === 1)
+      stopApps(other)
+      this.r.renderAll('bridged-kill', legs, t => (t.role === 'a' ? mine : theirs), (_t, i) => i > 1)
+      this.drop(other)
+    } else {
+      const file = how === 'bye' ? 'parked-bye' : 'parked-kill'
+      const opts: RenderOpts = { ...mine, set: { ...mine.set, 'Application-UUID': c.parkUuid ?? randomUUID() } }
+      const parked = c.parked
+      this.r.renderAll(file, { a: c }, opts, (_t, i) => i === 0)
+      stopApps(c)
+      this.r.renderAll(file, { a: c }, opts, (t, i) => i > 0 && (parked || (t.name !== 'CHANNEL_UNPARK' && t.name !== 'CHANNEL_EXECUTE_COMPLETE')))
+    }
+    this.drop(c)
+  }
+
+  private drop (c: Channel): void {
+    c.parked = false
+    this.channels.delete(c.uuid)
+    this.sessions = Math.max(0, this.sessions - 1)
+  }
+
+  // ---- bridge, hold, record ------------------------------------------------------------------------
+
+  bridge (a: Channel, b: Channel): void {
+    for (const c of [a, b]) { for (const app of [...(c.apps ?? [])].reverse()) app.stop('break'); c.queue = [] }
+    a.bridgedTo = b.uuid
+    b.bridgedTo = a.uuid
+    const t = nowUs()
+    a.times.bridged = t
+    b.times.bridged = t
+    const aPark = a.parkUuid ?? randomUUID()
+    const bPark = b.parkUuid ?? randomUUID()
+    a.parked = false; b.parked = false
+    a.application = 'uuid_bridge'; a.applicationData = b.uuid
+    b.application = 'uuid_bridge'; b.applicationData = a.uuid
+    a.channelState = 'CS_SOFT_EXECUTE'; b.channelState = 'CS_EXCHANGE_MEDIA'
+    const legs = { a, b }
+    this.r.renderAll('bridge', legs, (t): RenderOpts => (t.name === 'CHANNEL_EXECUTE_COMPLETE' ? { set: { 'Application-UUID': t.role === 'a' ? aPark : bPark } } : {}))
+  }
+
+  hold (c: Channel, on: boolean): void {
+    c.held = on
+    if (on) c.times.lastHold = nowUs()
+    this.r.one('hold-record', on ? 'CHANNEL_HOLD' : 'CHANNEL_UNHOLD', 0, this.legs(c))
+  }
+
+  record (c: Channel, path: string | undefined): void {
+    const was = c.recording
+    c.recording = path
+    this.r.one('hold-record', path !== undefined ? 'RECORD_START' : 'RECORD_STOP', 0, this.legs(c), { tokens: [['/tmp/r2-agent-leg.wav', path ?? was ?? '']] })
+  }
+
+  // ---- DTMF ----------------------------------------------------------------------------------------
+
+  dtmf (c: Channel, digit: string, source: 'RTP' | 'ENDPOINT'): void {
+    if (source === 'RTP') this.r.one('dtmf', 'DTMF', 0, this.legs(c), { set: { 'DTMF-Digit': digit } })
+    else {
+      this.r.one('dtmf', 'RECV_INFO', 0, this.legs(c), { body: `Signal=${digit}\r\nDuration=160\r\n` })
+      this.r.one('dtmf', 'DTMF', 1, this.legs(c), { set: { 'DTMF-Digit': digit } })
+    }
+    const top = c.apps?.[c.apps.length - 1]
+    top?.onDigit?.(digit)
+  }
+
+  // ---- originate -----------------------------------------------------------------------------------
+
+  /** `originate {vars}<dial string> <&app(arg) | extension>`; calls done() with the api body. */
+  originate (arg: string, done: (r: OriginateResult) => void): void {
+    const m = /^(?:\{([^}]*)\})?(\S+)\s*(.*)$/.exec(arg.trim())
+    if (!m) { done({ body: '-USAGE: <call url> <exten>|&<application_name>(<app_args>) [<dialplan>] [<context>] [<cid_name>] [<cid_num>] [<timeout_sec>]\n' }); return }
+    const vars: Array<[string, string]> = (m[1] ?? '').split(',').filter(Boolean).map(kv => { const i = kv.indexOf('='); return [kv.slice(0, i), kv.slice(i + 1).replace(/^'(.*)'$/, '$1')] })
+    const v = Object.fromEntries(vars)
+    const dial = m[2]
+    const app = m[3]
+    const [tech, ...rest] = dial.split('/')
+    let behaviour: EndpointBehaviour
+    let name: string
+    let dest: string
+    if (tech === 'user') {
+      dest = rest.join('/').split('@')[0]
+      behaviour = this.endpoints.get(dial) ?? (this.registered.has(dest) ? { answerAfterMs: 50 } : 'not-registered')
+      if (behaviour === 'not-registered') { done({ body: '-ERR USER_NOT_REGISTERED\n' }); return }
+      name = `sofia/internal/${dest}@127.0.0.1:5060`
+    } else if (tech === 'sofia') {
+      if (!this.opts.profiles.includes(rest[0] ?? '')) { done({ body: '-ERR INVALID_PROFILE\n' }); return }
+      dest = (rest.slice(1).join('/')).split('@')[0]
+      behaviour = this.endpoints.get(dial) ?? this.endpoints.get(`${tech}/${rest[0]}/${dest}`) ?? 'unreachable'
+      name = dial
+    } else if (tech === 'loopback') {
+      dest = rest.join('/')
+      behaviour = this.endpoints.get(dial) ?? { answerAfterMs: 20 }
+      name = `${dial}-a`
+    } else { done({ body: '-ERR CHAN_NOT_IMPLEMENTED\n' }); return }
+    if (behaviour === 'not-registered') { done({ body: '-ERR USER_NOT_REGISTERED\n' }); return }
+    if (v.origination_uuid && this.channels.has(v.origination_uuid)) { done({ body: '-ERR DESTINATION_OUT_OF_ORDER\n' }); return }
+    const c = newChannel({ direction: 'outbound', name, cidNum: v.origination_caller_id_number ?? '0000000000', cidName: v.origination_caller_id_name ?? 'Outbound Call', dest, context: 'default' })
+    if (v.origination_uuid) c.uuid = v.origination_uuid
+    c.originateVars = vars.map(([k, val]) => [`variable_${k}`, val])
+    for (const [k] of c.originateVars) c.pinned.add(k)
+    this.channels.set(c.uuid, c)
+    this.sessions++
+    const legs = { b: c }
+    const fail = (role: string, cause: string, timeoutMs: number) => {
+      // originate-failures.events: CREATE (+ PROGRESS for no-answer), HANGUP, HANGUP_COMPLETE, BACKGROUND_JOB
+      const failLegs = { [role]: c }
+      const renderFail = (name: string) => this.r.renderAll('originate-failures', failLegs, { set: { 'Hangup-Cause': cause }, vars: { hangup_cause: cause, hangup_cause_q850: Q850[cause] } }, t => t.role === role && t.name === name)
+      renderFail('CHANNEL_CREATE')
+      if (role === 'n') renderFail('CHANNEL_PROGRESS')
+      this.later(timeoutMs, () => {
+        if (c.hungUp) return
+        c.hungUp = true; c.answerState = 'hangup'; c.times.hungup = nowUs()
+        renderFail('CHANNEL_HANGUP')
+        const body = `-ERR ${cause}\n`
+        if (role === 'n') { done({ body }); renderFail('CHANNEL_HANGUP_COMPLETE') } else { renderFail('CHANNEL_HANGUP_COMPLETE'); done({ body }) }
+        this.drop(c)
+      })
+    }
+    if (behaviour === 'busy') { fail('u', 'USER_BUSY', 20); return }
+    if (behaviour === 'unreachable') { fail('t', 'NORMAL_TEMPORARY_FAILURE', 20); return }
+    if (behaviour === 'no-answer') { fail('n', 'NO_ANSWER', Number(v.originate_timeout ?? 60) * 1000); return }
+    // originate-answer.events: 0-11 ringing, 12-18 answer, 19 (BACKGROUND_JOB) is sent by done(), 20.. app
+    this.r.renderAll('originate-answer', legs, {}, (_t, i) => i < 9)
+    c.times.progress = nowUs()
+    const timeout = Number(v.originate_timeout ?? 60) * 1000
+    if (behaviour.answerAfterMs >= timeout) { fail('n', 'NO_ANSWER', timeout); return }
+    this.later(behaviour.answerAfterMs, () => {
+      if (c.hungUp) return
+      this.r.renderAll('originate-answer', legs, {}, (t, i) => i >= 9 && i < 16 && (t.name !== 'CHANNEL_ANSWER' || this.markAnswered(c)))
+      done({ body: `+OK ${c.uuid}\n` })
+      this.r.renderAll('originate-answer', legs, {}, (_t, i) => i === 17)
+      this.runDialplanApp(c, app)
+    })
+  }
+
+  private runDialplanApp (c: Channel, app: string): void {
+    const m = /^&(\w+)(?:\((.*)\))?$/.exec(app.trim())
+    if (!m || m[1] === 'park') { this.park(c); return }
+    this.execute(c, m[1], m[2] ?? '', randomUUID(), false)
+  }
+
+  // ---- applications (sendmsg execute, uuid_broadcast) ----------------------------------------------
+
+  /** Runs an application; with event-lock it waits for the running one to end (round 3b). */
+  execute (c: Channel, app: string, arg: string, appUuid: string, eventLock: boolean): void {
+    if (eventLock && (c.apps?.length ?? 0) > 0) { c.queue.push(() => this.execute(c, app, arg, appUuid, false)); return }
+    const legs = this.legs(c)
+    const set = (response?: string): RenderOpts => ({ set: { Application: app, 'Application-Data': arg, 'Application-UUID': appUuid, ...(response !== undefined ? { 'Application-Response': response } : {}) }, tokens: [['set', app]] })
+    const begin = (tpl: [string, string, number]) => { c.application = app; c.applicationData = arg; this.r.one(tpl[0], tpl[1], tpl[2], legs, set()) }
+    const end = (response: string, tpl: [string, string, number] = ['apps', 'CHANNEL_EXECUTE_COMPLETE', 0]) => {
+      this.r.one(tpl[0], tpl[1], tpl[2], legs, set(response))
+      if (!c.hungUp) this.r.one('apps', 'PRIVATE_COMMAND', 0, legs)
+    }
+    const running = (stop: (reason: 'break' | 'hangup') => void, onDigit?: (d: string) => void) => {
+      const entry = { name: app, arg, uuid: appUuid, stop: (reason: 'break' | 'hangup') => { finish(); stop(reason) }, onDigit }
+      const finish = () => {
+        c.apps = (c.apps ?? []).filter(a => a !== entry)
+        if (!c.hungUp && (c.apps.length === 0)) c.queue.shift()?.()
+      }
+      ;(c.apps ??= []).push(entry)
+      return finish
+    }
+    if (app === 'set') {
+      begin(['apps', 'CHANNEL_EXECUTE', 0])
+      const i = arg.indexOf('=')
+      this.setVar(c, arg.slice(0, i), i < 0 ? undefined : arg.slice(i + 1) || undefined)
+      end('_none_')
+      return
+    }
+    if (app === 'park') { this.park(c); return }
+    if (app === 'answer') {
+      this.r.renderAll('inbound-call', legs, set(), (t, i) => i >= 8 && i < 12 && (t.name !== 'CHANNEL_ANSWER' || (c.answerState !== 'answered' && this.markAnswered(c))) && (t.name !== 'CHANNEL_CALLSTATE' || c.answerState === 'answered'))
+      return
+    }
+    if (app === 'playback' && arg.startsWith('/') && !existsSync(arg)) {
+      begin(['apps', 'CHANNEL_EXECUTE', 3])
+      end('FILE NOT FOUND', ['apps', 'CHANNEL_EXECUTE_COMPLETE', 2])
+      return
+    }
+    if (app === 'playback') {
+      begin(['apps', 'CHANNEL_EXECUTE', 4])
+      const path = [['/tmp/fs-3/sounds/prompts/welcome.wav', arg]] as Array<[string, string]>
+      this.r.one('apps', 'PLAYBACK_START', 1, legs, { tokens: path })
+      let done = false
+      const finish = running(reason => stopPlay(reason))
+      const stopPlay = (reason: 'break' | 'hangup' | 'done') => {
+        if (done) return
+        done = true
+        this.r.one('apps', 'PLAYBACK_STOP', 1, legs, { tokens: path, set: { 'Playback-Status': reason === 'done' ? 'done' : 'break' } })
+        end('FILE PLAYED', ['apps', 'CHANNEL_EXECUTE_COMPLETE', 4])
+      }
+      if (!STREAMS.test(arg)) this.later(this.opts.playbackMs, () => { if (!done) { finish(); stopPlay('done') } })
+      return
+    }
+    if (app === 'play_and_get_digits') {
+      const [min, max, tries, timeout, terminators, , , variable] = arg.split(/\s+/)
+      this.r.one('play-and-get-digits', 'CHANNEL_EXECUTE', 0, legs, set())
+      let digits = ''
+      let done = false
+      const complete = (result: string) => {
+        if (done) return
+        done = true
+        finish()
+        if (variable) this.setVar(c, variable, digits || undefined)
+        this.setVar(c, 'read_result', result)
+        this.r.one('play-and-get-digits', 'CHANNEL_EXECUTE_COMPLETE', 0, legs, set('_none_'))
+      }
+      const finish = running(() => complete('failure'), d => {
+        if ((terminators ?? '#').includes(d)) { complete(digits.length >= Number(min) ? 'success' : 'failure'); return }
+        digits += d
+        if (digits.length >= Number(max)) complete('success')
+      })
+      this.later(Number(timeout ?? 5000) * Math.max(1, Number(tries ?? 1)), () => complete(digits.length >= Number(min) ? 'success' : 'timeout'))
+      return
+    }
+    // say / phrase / speak / sleep / record / anything else: CHANNEL_EXECUTE, then COMPLETE after a while
+    begin(['apps', 'CHANNEL_EXECUTE', 0])
+    const response = app === 'phrase' ? 'PHRASE PLAYED' : '_none_'
+    let done = false
+    if (app === 'record') this.record(c, arg.split(/\s+/)[0])
+    const stopRecord = () => { if (app === 'record' && c.recording !== undefined) this.record(c, undefined) }
+    const finish = running(() => { if (done) return; done = true; stopRecord(); end(response) }, d => {
+      if (app === 'record' && (this.getVar(c, 'playback_terminators') ?? '*#').includes(d) && !done) { done = true; finish(); stopRecord(); end(response) }
+    })
+    const ms = app === 'sleep' ? Number(arg) : app === 'record' ? Number(arg.split(/\s+/)[1] ?? 0) * 1000 || 3600_000 : this.opts.playbackMs
+    this.later(ms, () => { if (!done) { done = true; finish(); stopRecord(); end(response) } })
+  }
+
+  /** uuid_break: ends the running application (all: also the queued ones). */
+  breakApps (c: Channel, all: boolean): void {
+    if (all) c.queue = []
+    const apps = c.apps ?? []
+    const targets = all ? [...apps].reverse() : apps.slice(-1)
+    for (const a of targets) a.stop('break')
+  }
+
+  // ---- show channels -------------------------------------------------------------------------------
+
+  rows (): Array<Record<string, string>> {
+    return [...this.channels.values()].map(c => {
+      const p = this.partner(c)
+      const inbound = c.direction === 'inbound'
+      return {
+        uuid: c.uuid, direction: c.direction, created: localStamp(c.times.created), created_epoch: String(Math.floor(c.times.created / 1e6)), name: c.name, state: c.channelState,
+        cid_name: inbound ? c.cidName : (p?.cidName ?? c.cidName), cid_num: inbound ? c.cidNum : (p?.cidNum ?? c.cidNum), ip_addr: inbound ? '127.0.0.1' : '', dest: c.dest,
+        application: c.apps?.length ? c.apps[c.apps.length - 1].name : c.application, application_data: c.apps?.length ? c.apps[c.apps.length - 1].arg : c.applicationData,
+        dialplan: inbound ? 'XML' : '', context: c.context, read_codec: 'PCMU', read_rate: '8000', read_bit_rate: '64000', write_codec: 'PCMU', write_rate: '8000', write_bit_rate: '64000', secure: '', hostname: 'vm',
+        presence_id: inbound ? '' : `${c.dest}@127.0.0.1`, presence_data: '', accountcode: '', callstate: c.answerState === 'answered' ? (c.held ? 'HELD' : 'ACTIVE') : 'RINGING',
+        callee_name: p ? (inbound ? p.cidName : c.cidName) : '', callee_num: p ? (inbound ? p.cidNum : c.cidNum) : '', callee_direction: p ? 'SEND' : '', call_uuid: p && !inbound ? p.uuid : c.uuid,
+        sent_callee_name: p ? (inbound ? p.cidName : p.cidName) : '', sent_callee_num: p ? p.cidNum : '',
+        initial_cid_name: c.cidName, initial_cid_num: c.cidNum, initial_ip_addr: inbound ? '127.0.0.1' : '', initial_dest: c.dest, initial_dialplan: inbound ? 'XML' : '', initial_context: c.context
+      }
+    })
+  }
+}
