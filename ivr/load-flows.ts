@@ -21,7 +21,7 @@ export interface LoadFlowsOptions {
   /** Base of relative paths; default the working directory. */
   root?: string
   /** Flows the rest of the configuration names, by the path that names them, e.g. { '/voice/defaultFlow': 'default' }. */
-  requireFlows?: Readonly<Record<string, string>>
+  require?: Readonly<Record<string, string>>
   /** Prompts the rest of the configuration implies, e.g. { '/hotlines/3/notice': 'notice-12319' } for the notice step. */
   requirePrompts?: Readonly<Record<string, string>>
   steps?: StepRegistry
@@ -65,7 +65,7 @@ export function loadFlows(opts: LoadFlowsOptions = {}): IvrConfig {
 
   for (const [id, flow] of flows) crossCheck(flow, bases.get(id)!, flows, prompts, indexFile, steps)
   checkReachesEnd(flows, bases, steps)
-  for (const [path, id] of Object.entries(opts.requireFlows ?? {})) {
+  for (const [path, id] of Object.entries(opts.require ?? {})) {
     if (!flows.has(id)) throw invalid(path, `no flow "${id}" in ${dir}`)
   }
   for (const [path, id] of Object.entries(opts.requirePrompts ?? {})) {

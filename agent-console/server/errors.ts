@@ -34,6 +34,11 @@ export const CONSOLE_ERR_VOICE_NOT_CONNECTED = createError(
   'The voice path is not connected; call control is unavailable',
   409,
 )
+export const CONSOLE_ERR_ON_THE_PHONE = createError(
+  'CONSOLE_ERR_ON_THE_PHONE',
+  'Answer, mute and the keypad are done on the phone itself (the softphone in the console, or the desk phone)',
+  409,
+)
 export const CONSOLE_ERR_REPLACED = createError(
   'CONSOLE_ERR_REPLACED',
   'This console was taken over by a newer login of the same agent',

@@ -84,6 +84,11 @@ export interface OriginateOptions {
 
 /** Media strings: a file path, `tone_stream://...`, `local_stream://moh`, `phrase:<macro>:<arg>`. */
 export interface MediaControl {
+  /**
+   * The gateway takes the call: the media server's timer for calls nobody drives (the dialplan's
+   * sched_hangup after FS_PARK_TIMEOUT) is cancelled. Never fails the call.
+   */
+  take(serverId: string, callId: string): Promise<void>
   answer(serverId: string, callId: string): Promise<void>
   /** Plays media on the call (sendmsg execute playback); resolves when it ended, or at once with wait:false. */
   play(serverId: string, callId: string, media: string, opts?: PlayOptions): Promise<void>
@@ -105,6 +110,8 @@ export interface MediaControl {
    * `bridged` event tells the moment it connected.
    */
   transfer(serverId: string, callId: string, dialString: string): Promise<void>
+  /** Takes the call out of its bridge and parks it (the other leg of the bridge is hung up). */
+  park(serverId: string, callId: string): Promise<void>
   hangup(serverId: string, callId: string, cause?: HangupCause): Promise<void>
   hold(serverId: string, callId: string, on: boolean): Promise<void>
   startRecording(serverId: string, callId: string, path: string): Promise<void>

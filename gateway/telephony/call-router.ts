@@ -20,8 +20,9 @@ import type { Acd, AcdEvent, Offer } from '../acd/types.ts'
 import type { InboundCall, LiveChannel, MediaControl, MediaEvent } from '../domain/media.ts'
 import type { AppealQueue } from '../domain/ports.ts'
 import type { AppealStore } from '../queue/appeal-store.ts'
-import { CallClaims } from './call-claims.ts'
-import { MissedCalls } from './missed-calls.ts'
+import type { CallClaims } from './call-claims.ts'
+import type { AgentCalls } from './agent-calls.ts'
+import type { MissedCalls } from './missed-calls.ts'
 import { WaitingCall } from './waiting-call.ts'
 import { CallBack } from './call-back.ts'
 import { maskPhone } from '../domain/phone.ts'
@@ -36,6 +37,7 @@ export interface CallRouterOptions {
   store: AppealStore
   claims: CallClaims
   missed: MissedCalls
+  agentCalls: AgentCalls
   runIvr: IvrRunner
   prompt: (id: string) => string
   logger: Logger
@@ -117,22 +119,27 @@ export class CallRouter {
     const active: ActiveCall = { call, hotline: profile, phone, log, phase: 'ivr', abort: new AbortController() }
     this.#calls.set(call.callId, active)
     log.info({ caller: phone ? maskPhone(phone) : 'withheld', knownHotline: known }, 'call arrived')
+    await this.#o.media.take(call.serverId, call.callId)
     const flow = voice.flowByHotline[profile.number] ?? voice.defaultFlow
     const outcome = await this.#o.runIvr(flow, { call, hotline: profile, signal: active.abort.signal, log })
     await this.#afterIvr(active, outcome)
   }
 
   async #afterIvr(a: ActiveCall, outcome: FlowOutcome): Promise<void> {
+    if (outcome.kind === 'message') {
+      // Hanging up is the usual way to end a message: it is kept whether the caller is still there or not.
+      const r = await this.#o.queue.submit(voiceSubmission(a.call, a.hotline, a.phone, { recordingPath: outcome.recordingPath }))
+      a.log.info({ appealId: r.appeal.id }, 'recorded message became an appeal')
+      if (a.phase !== 'ended') {
+        await this.#o.media.play(a.call.serverId, a.call.callId, this.#o.prompt('message_saved')).catch(() => undefined)
+        await this.#o.media.hangup(a.call.serverId, a.call.callId)
+      }
+      return this.#forget(a)
+    }
     if (a.phase === 'ended') return
     switch (outcome.kind) {
       case 'enqueue':
         return this.#enqueue(a)
-      case 'message': {
-        const r = await this.#o.queue.submit(voiceSubmission(a.call, a.hotline, a.phone, { recordingPath: outcome.recordingPath }))
-        a.log.info({ appealId: r.appeal.id }, 'recorded message became an appeal')
-        await this.#o.media.hangup(a.call.serverId, a.call.callId)
-        return this.#forget(a)
-      }
       case 'caller-gone':
       case 'hangup':
       case 'transferred':
@@ -149,6 +156,12 @@ export class CallRouter {
     this.#byAppeal.set(appeal.id, a.call.callId)
     a.log.info({ appealNumber: appeal.appealNumber }, 'call queued')
     if (a.phase !== 'waiting') return // an agent took it while the queue was still answering
+    await this.#startWaiting(a)
+    // The offer may have come while the queue answered: it is already ringing the agent then.
+  }
+
+  async #startWaiting(a: ActiveCall): Promise<void> {
+    const appeal = { id: a.appealId! }
     a.waiting = new WaitingCall({
       media: this.#o.media,
       serverId: a.call.serverId,
@@ -163,12 +176,12 @@ export class CallRouter {
       onMaxWait: () => a.log.info('maximum wait reached; the caller keeps waiting (overflow flow not built yet)'),
     })
     await a.waiting.start()
-    // The offer may have come while the queue answered: it is already ringing the agent then.
   }
 
   async #onAcd(e: AcdEvent): Promise<void> {
     try {
       if (e.type === 'offer' && e.offer.kind === 'call') await this.#offered(e.offer)
+      if (e.type === 'appeal-released') await this.#released(e.agentId, e.appealId)
     } catch (err) {
       this.#o.logger.error({ err: { message: (err as Error).message, code: (err as { code?: string }).code } }, 'call offer handling failed')
     }
@@ -235,8 +248,26 @@ export class CallRouter {
     await a.waiting?.stop(true)
     await media.bridge(a.call.serverId, a.call.callId, legId)
     a.phase = 'connected'
+    await this.#o.agentCalls.set({ agentId: offer.agentId, appealId: offer.appealId, serverId: a.call.serverId, callId: a.call.callId, legId })
     a.log.info({ agentId: offer.agentId, waitMs: this.#now().getTime() - (a.queuedAt ?? 0) }, 'caller connected to the agent')
     if (this.#o.config.voice.recordCalls && a.appealId) await this.#record(a)
+  }
+
+  /**
+   * The agent let go of a live call (transferred to another agent or queue, or a supervisor took it
+   * back): the caller leaves the agent's leg and waits again, with music, at the original place.
+   */
+  async #released(agentId: string, appealId: string): Promise<void> {
+    const callId = this.#byAppeal.get(appealId)
+    const a = callId ? this.#calls.get(callId) : undefined
+    if (!a || a.phase !== 'connected' || a.agentLeg?.agentId !== agentId) return
+    a.phase = 'waiting'
+    a.agentLeg = undefined
+    await this.#o.agentCalls.clear(agentId, a.call.callId)
+    // uuid_transfer of one leg of a bridge hangs up the other (the agent's) leg (fixtures round 2).
+    await this.#o.media.park(a.call.serverId, a.call.callId)
+    a.log.info({ agentId }, 'call released by the agent; waiting again')
+    await this.#startWaiting(a)
   }
 
   async #record(a: ActiveCall): Promise<void> {
@@ -269,6 +300,7 @@ export class CallRouter {
     a.abort.abort()
     if (was === 'callback-kept' || was === 'connected') {
       a.log.info({ cause, phase: was }, 'call ended')
+      if (a.agentLeg) await this.#o.agentCalls.clear(a.agentLeg.agentId, a.call.callId)
       return this.#forget(a)
     }
     a.phase = 'ended'

@@ -17,11 +17,15 @@ import { CallClaims } from './call-claims.ts'
 import { CallRouter } from './call-router.ts'
 import { FreeswitchMedia } from './freeswitch/freeswitch-media.ts'
 import { MissedCalls } from './missed-calls.ts'
+import { AgentCalls } from './agent-calls.ts'
+import { CallControl } from './call-control.ts'
 
 export interface Voice {
   media: FreeswitchMedia
   router: CallRouter
   missed: MissedCalls
+  /** The agents' call control from the console. */
+  control: CallControl
   close(): Promise<void>
 }
 
@@ -61,6 +65,7 @@ export async function createVoice(o: CreateVoiceOptions): Promise<Voice | undefi
     logger: log,
   })
   const missed = new MissedCalls(o.redis, o.config.redis.keyPrefix)
+  const agentCalls = new AgentCalls(o.redis, o.config.redis.keyPrefix)
   const router = new CallRouter({
     config: o.config,
     media,
@@ -69,6 +74,7 @@ export async function createVoice(o: CreateVoiceOptions): Promise<Voice | undefi
     store: o.queue.store,
     claims: new CallClaims(o.redis, o.config.redis.keyPrefix, randomUUID()),
     missed,
+    agentCalls,
     prompt,
     logger: log,
     clock,
@@ -103,6 +109,7 @@ export async function createVoice(o: CreateVoiceOptions): Promise<Voice | undefi
     media,
     router,
     missed,
+    control: new CallControl({ media, acd: o.acd, calls: agentCalls, voice }),
     async close() {
       await router.close()
       await media.close()

@@ -12,3 +12,4 @@ export const MEDIA_ERR_TIMEOUT = createError<[string, string]>('MEDIA_ERR_TIMEOU
 export const MEDIA_ERR_COMMAND = createError<[string, string]>('MEDIA_ERR_COMMAND', 'Media server refused %s: %s', 502)
 export const MEDIA_ERR_ORIGINATE_FAILED = createError<[string]>('MEDIA_ERR_ORIGINATE_FAILED', 'The call could not be placed: %s', 502)
 export const MEDIA_ERR_UNKNOWN_SERVER = createError<[string]>('MEDIA_ERR_UNKNOWN_SERVER', 'No media server %s', 500)
+export const MEDIA_ERR_NO_CALL = createError('MEDIA_ERR_NO_CALL', 'The agent is not on a call', 409)

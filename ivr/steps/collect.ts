@@ -39,14 +39,8 @@ export class CollectStep extends MediaStep {
 
   async exec(ctx: IvrContext): Promise<StepResult> {
     const c = this.#c
-    let prompt: string
-    let invalidPrompt: string | undefined
-    try {
-      prompt = ctx.prompt(c.prompt)
-      invalidPrompt = c.invalidPrompt === undefined ? undefined : ctx.prompt(c.invalidPrompt)
-    } catch (err) {
-      throw withCause(new IVR_ERR_PROMPT_FAILED(c.invalidPrompt ?? c.prompt), err)
-    }
+    const prompt = resolvePrompt(ctx, c.prompt)
+    const invalidPrompt = c.invalidPrompt === undefined ? undefined : resolvePrompt(ctx, c.invalidPrompt)
     let digits: string | typeof STOPPED
     try {
       digits = await this.wait(
@@ -69,6 +63,14 @@ export class CollectStep extends MediaStep {
     ctx.vars[c.into] = digits
     const target = (c.cases && Object.hasOwn(c.cases, digits) ? c.cases[digits] : undefined) ?? c.default
     return target ? { next: 'goto', flow: target } : CONTINUE
+  }
+}
+
+function resolvePrompt(ctx: IvrContext, id: string): string {
+  try {
+    return ctx.prompt(id)
+  } catch (err) {
+    throw withCause(new IVR_ERR_PROMPT_FAILED(id), err)
   }
 }
 

@@ -57,6 +57,15 @@ export class FreeswitchMedia implements MediaControl {
     return () => this.#listeners.delete(listener)
   }
 
+  async take(serverId: string, callId: string): Promise<void> {
+    try {
+      await this.#conn(serverId).api(`sched_del ${callId}`)
+    } catch (err) {
+      // A server whose dialplan sets no timer has nothing to delete.
+      this.#log.debug({ callId, err: { message: (err as Error).message } }, 'no unclaimed-call timer to cancel')
+    }
+  }
+
   async answer(serverId: string, callId: string): Promise<void> {
     await this.#conn(serverId).execute(callId, 'answer', '', { timeoutMs: 10_000 })
   }
@@ -143,6 +152,10 @@ export class FreeswitchMedia implements MediaControl {
     if (done && disposition && disposition !== 'SUCCESS') {
       throw Object.assign(new MEDIA_ERR_COMMAND('bridge', disposition), { cause: disposition })
     }
+  }
+
+  async park(serverId: string, callId: string): Promise<void> {
+    await this.#conn(serverId).api(`uuid_transfer ${callId} park inline`)
   }
 
   async hangup(serverId: string, callId: string, cause = 'NORMAL_CLEARING'): Promise<void> {

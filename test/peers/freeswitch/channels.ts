@@ -36,6 +36,11 @@ export interface Channel {
   parkUuid?: string
   /** running applications, innermost last (a sendmsg without event-lock nests, round 3b) */
   apps?: RunningApp[]
+  /** set while the channel runs eavesdrop / three_way: whom it listens to and the mode key (0-3) */
+  eavesdrop?: { target: string, mode: string, dtmf: boolean }
+  eavesdropEnd?: () => void
+  /** for a leg dialled by another leg's bridge application: that leg's uuid */
+  bridgeOwner?: string
 }
 
 export interface RunningApp { name: string, arg: string, uuid: string, stop: (reason: 'break' | 'hangup') => void, onDigit?: (d: string) => void }
@@ -46,8 +51,8 @@ export const nowUs = () => Date.now() * 1000
 export type Emit = (eventName: string, headers: Header[], body?: string, subclass?: string) => void
 
 export interface RenderOpts {
-  /** headers replaced by key, e.g. Hangup-Cause, Application-Data */
-  set?: Record<string, string>
+  /** headers replaced by key, e.g. Hangup-Cause, Application-Data (undefined: left out) */
+  set?: Record<string, string | undefined>
   /** extra recorded -> new text substitutions */
   tokens?: Array<[string, string]>
   /** variables written into the channel before rendering (undefined deletes) */
@@ -121,8 +126,9 @@ export class Renderer {
     const other = self?.bridgedTo ? legs[Object.keys(legs).find(r => legs[r]?.uuid === self.bridgedTo) ?? ''] : undefined
     const us = nowUs()
     const fix = ([k, v]: Header): Header | undefined => {
-      if (opts.set && k in opts.set) return [k, opts.set[k]]
+      if (opts.set && k in opts.set) { const v2 = opts.set[k]; return v2 === undefined ? undefined : [k, v2] }
       if (k === 'Core-UUID') return [k, this.coreUuid]
+      if (k === 'Caller-Context' && self) return [k, self.context]
       if (k === 'Event-Date-Local') return [k, localStamp(us)]
       if (k === 'Event-Date-GMT') return [k, new Date(us / 1000).toUTCString()]
       if (k === 'Event-Date-Timestamp') return [k, String(us)]

@@ -21,7 +21,7 @@ export interface FreeswitchPeerOptions {
 
 export interface ReceivedCommand { line: string, headers: Record<string, string>, body?: string, raw: string }
 
-export interface ChannelView { uuid: string, direction: string, state: string, answerState: string, bridgedTo?: string, held: boolean, recording?: string, parked: boolean, application?: string, variables: Record<string, string> }
+export interface ChannelView { uuid: string, direction: string, state: string, answerState: string, bridgedTo?: string, held: boolean, recording?: string, parked: boolean, application?: string, eavesdrop?: { target: string, mode: string }, variables: Record<string, string> }
 
 const DISCONNECT = 'Content-Type: text/disconnect-notice\nContent-Length: 67\n\nDisconnected, goodbye.\nSee you at ClueCon! http://www.cluecon.com/\n'
 
@@ -56,6 +56,8 @@ export class FreeswitchPeer {
   private readonly failures: Array<{ re: RegExp, body: string }> = []
   private readonly waiters: Array<{ re: RegExp, resolve: (s: string) => void }> = []
   private stalled = false
+  /** events of a leg a synchronous `api originate` is creating: sent after its reply (esl2-agent-leg, esl2-originate-uuid) */
+  private readonly deferred = new Map<string, Array<() => void>>()
   private readonly pending: Array<() => void> = []
   private heartbeat?: NodeJS.Timeout
   private readonly started = Date.now()
@@ -107,6 +109,7 @@ export class FreeswitchPeer {
     return [...this.sw.channels.values()].map(c => ({
       uuid: c.uuid, direction: c.direction, state: c.channelState, answerState: c.answerState, bridgedTo: c.bridgedTo, held: c.held, recording: c.recording, parked: c.parked,
       application: c.apps?.length ? c.apps[c.apps.length - 1].name : c.application,
+      eavesdrop: c.eavesdrop ? { target: c.eavesdrop.target, mode: c.eavesdrop.mode } : undefined,
       variables: Object.fromEntries([...c.vars].map(([k, v]) => [k.slice('variable_'.length), v]))
     }))
   }
@@ -179,6 +182,8 @@ export class FreeswitchPeer {
 
   private broadcast (name: string, headers: Header[], body: string | undefined, subclass: string | undefined): void {
     if (this.stalled) return
+    const held = this.deferred.get(headers.find(([k]) => k === 'Unique-ID')?.[1] ?? '')
+    if (held) { held.push(() => this.broadcast(name, headers, body, subclass)); return }
     for (const c of this.conns) {
       if (!c.wants(name, subclass, headers)) continue
       c.write(c.format === 'json' ? serializeJson(headers, body) : serializePlain(headers, body))
@@ -215,7 +220,14 @@ export class FreeswitchPeer {
       }
       case 'filter': this.filter(conn, words); return
       case 'sendmsg': this.sendmsg(conn, words[0], cmd); return
-      case 'sendevent': this.reply(conn, `+OK ${randomUUID()}`); return
+      case 'sendevent': {
+        // queued to the session, no CUSTOM event for subscribers; eavesdrop-command keys apply even with DTMF off (round 3b)
+        const target = this.sw.channels.get(cmd.headers['Unique-ID'] ?? '')
+        const keys = cmd.headers['eavesdrop-command']
+        this.reply(conn, `+OK ${randomUUID()}`)
+        if (target && keys) this.sw.eavesdropKeys(target, keys)
+        return
+      }
       case 'log': this.reply(conn, `+OK log level ${words[0] ?? 7} [${words[0] ?? 7}]`); return
       case 'nolog': this.reply(conn, '+OK no longer logging'); return
       case 'exit': this.reply(conn, '+OK bye'); this.closeConn(conn); return
@@ -266,27 +278,41 @@ export class FreeswitchPeer {
     const job = clientJob ?? randomUUID()
     this.reply(conn, `+OK Job-UUID: ${job}`, `Job-UUID: ${job}\n`)
     const [cmd, ...args] = rest.split(' ')
-    setImmediate(() => this.runApi(rest, body => {
-      this.sw.r.one('bgapi-job', 'BACKGROUND_JOB', 0, {}, { set: { 'Job-UUID': job, 'Job-Command': cmd, 'Job-Command-Arg': args.join(' ') }, body })
+    setImmediate(() => this.runApi(rest, false, body => {
+      this.apiEvent(cmd, args) // esl-inbound-plain frames 73/74: the API event comes right before the BACKGROUND_JOB
+      this.sw.r.one('bgapi-job', 'BACKGROUND_JOB', 0, {}, { set: { 'Job-UUID': job, 'Job-Command': cmd, 'Job-Command-Arg': args.length ? args.join(' ') : undefined }, body })
     }))
+  }
+
+  private apiEvent (cmd: string, args: string[]): void {
+    this.sw.r.one('api-event', 'API', 0, {}, { set: { 'API-Command': cmd, 'API-Command-Argument': args.length ? args.join(' ') : undefined } })
   }
 
   private api (conn: Conn, rest: string): void {
     const [cmd, ...args] = rest.split(' ')
-    this.runApi(rest, body => {
+    this.runApi(rest, true, body => {
       conn.write(`Content-Type: api/response\nContent-Length: ${Buffer.byteLength(body)}\n\n${body}`)
-      this.sw.r.one('api-event', 'API', 0, {}, { set: { 'API-Command': cmd, 'API-Command-Argument': args.join(' ') } })
+      this.apiEvent(cmd, args)
     })
   }
 
-  private runApi (rest: string, done: (body: string) => void): void {
+  private runApi (rest: string, sync: boolean, done: (body: string) => void): void {
     const fail = this.failures.findIndex(f => f.re.test(rest))
     if (fail >= 0) { const [f] = this.failures.splice(fail, 1); done(f.body); return }
     const [cmd, ...args] = rest.trim().split(/\s+/)
     const sw = this.sw
     const chan = (u?: string) => (u ? sw.channels.get(u) : undefined)
     switch (cmd) {
-      case 'originate': sw.originate(rest.slice('originate'.length), r => done(r.body)); return
+      case 'originate': {
+        let leg: string | undefined
+        sw.originate(rest.slice('originate'.length), r => {
+          done(r.body)
+          const held = leg === undefined ? undefined : this.deferred.get(leg)
+          if (leg !== undefined) this.deferred.delete(leg)
+          for (const send of held ?? []) send()
+        }, sync ? uuid => { leg = uuid; this.deferred.set(uuid, []) } : undefined)
+        return
+      }
       case 'status': done(this.status()); return
       case 'version': done('FreeSWITCH Version 1.11.3-dev~64bit ( 64bit)\n'); return
       case 'create_uuid': done(randomUUID()); return

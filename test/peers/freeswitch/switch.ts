@@ -4,6 +4,8 @@ import { existsSync } from 'node:fs'
 import { randomUUID } from 'node:crypto'
 import { type Channel, type Emit, type RenderOpts, Renderer, localStamp, newChannel, nowUs, sipHeaderVars } from './channels.ts'
 
+const parseVars = (s?: string): Array<[string, string]> => (s ?? '').split(',').filter(Boolean).map(kv => { const i = kv.indexOf('='); return [kv.slice(0, i), kv.slice(i + 1).replace(/^'(.*)'$/, '$1')] })
+
 export type EndpointBehaviour = { answerAfterMs: number } | 'no-answer' | 'busy' | 'not-registered' | 'unreachable'
 
 export interface PlaceCallOptions { destination: string, callerNumber: string, callerName?: string, headers?: Record<string, string>, context?: string }
@@ -103,6 +105,8 @@ export class Switch {
   /** Hangs up `c` as FreeSWITCH does; a bridged partner is hung up too (uuid_bridge: no park_after_bridge). */
   hangup (c: Channel, cause: string, how: 'kill' | 'bye'): void {
     if (c.hungUp) return
+    const owner = c.bridgeOwner ? this.channels.get(c.bridgeOwner) : undefined
+    if (owner && owner.bridgedTo === c.uuid && !owner.hungUp) { this.bridgeLegGone(c, owner, cause, how); return }
     c.queue = []
     const other = this.partner(c)
     const q = Q850[cause] ?? '16'
@@ -127,7 +131,7 @@ export class Switch {
       this.r.renderAll('bridged-kill', legs, t => (t.role === 'a' ? mine : theirs), (_t, i) => i > 1)
       this.drop(other)
     } else {
-      const file = how === 'bye' ? 'parked-bye' : 'parked-kill'
+      const file = c.direction === 'outbound' && !c.parked ? 'outbound-hangup' : how === 'bye' ? 'parked-bye' : 'parked-kill'
       const opts: RenderOpts = { ...mine, set: { ...mine.set, 'Application-UUID': c.parkUuid ?? randomUUID() } }
       const parked = c.parked
       this.r.renderAll(file, { a: c }, opts, (_t, i) => i === 0)
@@ -135,6 +139,7 @@ export class Switch {
       this.r.renderAll(file, { a: c }, opts, (t, i) => i > 0 && (parked || (t.name !== 'CHANNEL_UNPARK' && t.name !== 'CHANNEL_EXECUTE_COMPLETE')))
     }
     this.drop(c)
+    for (const x of [...this.channels.values()]) if (x.eavesdrop && (x.eavesdrop.target === c.uuid || x.eavesdrop.target === other?.uuid)) x.eavesdropEnd?.()
   }
 
   private drop (c: Channel): void {
@@ -177,6 +182,7 @@ export class Switch {
   // ---- DTMF ----------------------------------------------------------------------------------------
 
   dtmf (c: Channel, digit: string, source: 'RTP' | 'ENDPOINT'): void {
+    if (c.eavesdrop && !c.eavesdrop.dtmf) return // round 3b: no DTMF event at all, the key is ignored
     if (source === 'RTP') this.r.one('dtmf', 'DTMF', 0, this.legs(c), { set: { 'DTMF-Digit': digit } })
     else {
       this.r.one('dtmf', 'RECV_INFO', 0, this.legs(c), { body: `Signal=${digit}\r\nDuration=160\r\n` })
@@ -189,33 +195,15 @@ export class Switch {
   // ---- originate -----------------------------------------------------------------------------------
 
   /** `originate {vars}<dial string> <&app(arg) | extension>`; calls done() with the api body. */
-  originate (arg: string, done: (r: OriginateResult) => void): void {
+  originate (arg: string, done: (r: OriginateResult) => void, onChannel?: (uuid: string) => void): void {
     const m = /^(?:\{([^}]*)\})?(\S+)\s*(.*)$/.exec(arg.trim())
     if (!m) { done({ body: '-USAGE: <call url> <exten>|&<application_name>(<app_args>) [<dialplan>] [<context>] [<cid_name>] [<cid_num>] [<timeout_sec>]\n' }); return }
-    const vars: Array<[string, string]> = (m[1] ?? '').split(',').filter(Boolean).map(kv => { const i = kv.indexOf('='); return [kv.slice(0, i), kv.slice(i + 1).replace(/^'(.*)'$/, '$1')] })
+    const vars = parseVars(m[1])
     const v = Object.fromEntries(vars)
-    const dial = m[2]
     const app = m[3]
-    const [tech, ...rest] = dial.split('/')
-    let behaviour: EndpointBehaviour
-    let name: string
-    let dest: string
-    if (tech === 'user') {
-      dest = rest.join('/').split('@')[0]
-      behaviour = this.endpoints.get(dial) ?? (this.registered.has(dest) ? { answerAfterMs: 50 } : 'not-registered')
-      if (behaviour === 'not-registered') { done({ body: '-ERR USER_NOT_REGISTERED\n' }); return }
-      name = `sofia/internal/${dest}@127.0.0.1:5060`
-    } else if (tech === 'sofia') {
-      if (!this.opts.profiles.includes(rest[0] ?? '')) { done({ body: '-ERR INVALID_PROFILE\n' }); return }
-      dest = (rest.slice(1).join('/')).split('@')[0]
-      behaviour = this.endpoints.get(dial) ?? this.endpoints.get(`${tech}/${rest[0]}/${dest}`) ?? 'unreachable'
-      name = dial
-    } else if (tech === 'loopback') {
-      dest = rest.join('/')
-      behaviour = this.endpoints.get(dial) ?? { answerAfterMs: 20 }
-      name = `${dial}-a`
-    } else { done({ body: '-ERR CHAN_NOT_IMPLEMENTED\n' }); return }
-    if (behaviour === 'not-registered') { done({ body: '-ERR USER_NOT_REGISTERED\n' }); return }
+    const target = this.resolve(m[2])
+    if ('error' in target) { done({ body: `-ERR ${target.error}\n` }); return }
+    const { behaviour, name, dest } = target
     if (v.origination_uuid && this.channels.has(v.origination_uuid)) { done({ body: '-ERR DESTINATION_OUT_OF_ORDER\n' }); return }
     const c = newChannel({ direction: 'outbound', name, cidNum: v.origination_caller_id_number ?? '0000000000', cidName: v.origination_caller_id_name ?? 'Outbound Call', dest, context: 'default' })
     if (v.origination_uuid) c.uuid = v.origination_uuid
@@ -223,6 +211,7 @@ export class Switch {
     for (const [k] of c.originateVars) c.pinned.add(k)
     this.channels.set(c.uuid, c)
     this.sessions++
+    onChannel?.(c.uuid)
     const legs = { b: c }
     const fail = (role: string, cause: string, timeoutMs: number) => {
       // originate-failures.events: CREATE (+ PROGRESS for no-answer), HANGUP, HANGUP_COMPLETE, BACKGROUND_JOB
@@ -254,6 +243,98 @@ export class Switch {
       this.r.renderAll('originate-answer', legs, {}, (_t, i) => i === 17)
       this.runDialplanApp(c, app)
     })
+  }
+
+  /** What a dial string reaches: the configured endpoint behaviour, or the error FreeSWITCH gives at once. */
+  private resolve (dial: string): { behaviour: Exclude<EndpointBehaviour, 'not-registered'>, name: string, dest: string } | { error: string } {
+    const [tech, ...rest] = dial.split('/')
+    if (tech === 'user') {
+      const dest = rest.join('/').split('@')[0]
+      const behaviour = this.endpoints.get(dial) ?? (this.registered.has(dest) ? { answerAfterMs: 50 } : 'not-registered')
+      if (behaviour === 'not-registered') return { error: 'USER_NOT_REGISTERED' }
+      return { behaviour, name: `sofia/internal/${dest}@127.0.0.1:5060`, dest }
+    }
+    if (tech === 'sofia') {
+      if (!this.opts.profiles.includes(rest[0] ?? '')) return { error: 'INVALID_PROFILE' }
+      const dest = rest.slice(1).join('/').split('@')[0]
+      const behaviour = this.endpoints.get(dial) ?? this.endpoints.get(`${tech}/${rest[0]}/${dest}`) ?? 'unreachable'
+      if (behaviour === 'not-registered') return { error: 'USER_NOT_REGISTERED' }
+      return { behaviour, name: dial, dest }
+    }
+    if (tech === 'loopback') {
+      const behaviour = this.endpoints.get(dial) ?? { answerAfterMs: 20 }
+      if (behaviour === 'not-registered') return { error: 'USER_NOT_REGISTERED' }
+      return { behaviour, name: `${dial}-a`, dest: rest.join('/') }
+    }
+    return { error: 'CHAN_NOT_IMPLEMENTED' }
+  }
+
+  /**
+   * The bridge application (sendmsg execute bridge <dial string>): not in any transcript as a sendmsg;
+   * the B leg's CREATE/ANSWER and the A leg's CHANNEL_BRIDGE are the ones `&bridge(...)` produced in
+   * esl2-originate-uuid. A stays up when B leaves (hangup_after_bridge is not set), as README says.
+   */
+  private bridgeApp (a: Channel, arg: string, end: (response: string) => void, running: (stop: (reason: 'break' | 'hangup') => void) => () => void): void {
+    const m = /^(?:\{([^}]*)\})?(\S+)/.exec(arg.trim())
+    const target = m ? this.resolve(m[2]) : { error: 'CHAN_NOT_IMPLEMENTED' }
+    if ('error' in target) { this.setVar(a, 'originate_disposition', target.error); end('_none_'); return }
+    const v = Object.fromEntries(parseVars(m?.[1]))
+    const b = newChannel({ direction: 'outbound', name: target.name, cidNum: v.origination_caller_id_number ?? a.cidNum, cidName: v.origination_caller_id_name ?? a.cidName, dest: target.dest, context: 'default' })
+    if (v.origination_uuid) b.uuid = v.origination_uuid
+    b.originateVars = parseVars(m?.[1]).map(([k, val]) => [`variable_${k}`, val])
+    b.bridgeOwner = a.uuid
+    this.channels.set(b.uuid, b)
+    this.sessions++
+    a.bridgedTo = b.uuid // for the Other-Leg headers of b's events
+    const legs = { a, b, c: a, d: b }
+    this.r.one('app-bridge', 'CHANNEL_CREATE', 0, legs)
+    a.bridgedTo = undefined
+    let finish = () => {}
+    const fail = (role: string, cause: string, ms: number) => this.later(ms, () => {
+      if (b.hungUp) return
+      b.hungUp = true; b.answerState = 'hangup'; b.times.hungup = nowUs()
+      const opts = { set: { 'Hangup-Cause': cause }, vars: { hangup_cause: cause, hangup_cause_q850: Q850[cause] } }
+      this.r.renderAll('originate-failures', { [role]: b }, opts, t => t.role === role && (t.name === 'CHANNEL_HANGUP' || t.name === 'CHANNEL_HANGUP_COMPLETE'))
+      this.drop(b)
+      finish()
+      this.setVar(a, 'originate_disposition', cause)
+      end('_none_')
+    })
+    const behaviour = target.behaviour
+    const timeout = Number(v.originate_timeout ?? v.call_timeout ?? 60) * 1000
+    finish = running(reason => {
+      if (reason === 'hangup' || b.hungUp) { end('_none_'); return }
+      // uuid_break of a bridge: FreeSWITCH would end the bridge; the peer hangs up the B leg
+      this.hangup(b, 'NORMAL_CLEARING', 'kill')
+    })
+    if (behaviour === 'busy') { fail('u', 'USER_BUSY', 20); return }
+    if (behaviour === 'unreachable') { fail('t', 'NORMAL_TEMPORARY_FAILURE', 20); return }
+    if (behaviour === 'no-answer' || behaviour.answerAfterMs >= timeout) { fail('n', 'NO_ANSWER', timeout); return }
+    this.later(behaviour.answerAfterMs, () => {
+      if (b.hungUp || a.hungUp) return
+      this.markAnswered(b)
+      a.bridgedTo = b.uuid; b.bridgedTo = a.uuid
+      const t = nowUs(); a.times.bridged = t; b.times.bridged = t
+      a.application = 'bridge'; a.applicationData = arg
+      this.setVar(a, 'originate_disposition', 'SUCCESS')
+      this.r.one('app-bridge', 'CHANNEL_ANSWER', 0, legs)
+      this.r.one('app-bridge', 'CHANNEL_BRIDGE', 0, legs)
+    })
+  }
+
+  /** B leg of a bridge application leaves: A gets CHANNEL_UNBRIDGE, its bridge application ends, A stays. */
+  private bridgeLegGone (b: Channel, a: Channel, cause: string, how: 'kill' | 'bye'): void {
+    b.hungUp = true; b.answerState = 'hangup'; b.times.hungup = nowUs()
+    const opts: RenderOpts = { set: { 'Hangup-Cause': cause }, vars: { hangup_cause: cause, hangup_cause_q850: Q850[cause] ?? '16', sip_hangup_disposition: how === 'bye' ? 'recv_bye' : 'send_bye' } }
+    this.r.renderAll('outbound-hangup', { a: b }, opts, (_t, i) => i === 0)
+    this.r.one('app-bridge', 'CHANNEL_UNBRIDGE', 0, { c: a, d: b, a, b })
+    this.setVar(a, 'bridge_hangup_cause', cause)
+    this.setVar(a, 'last_bridge_hangup_cause', cause)
+    a.bridgedTo = undefined
+    this.r.renderAll('outbound-hangup', { a: b }, opts, (_t, i) => i > 0)
+    this.drop(b)
+    const app = a.apps?.find(x => x.name === 'bridge')
+    app?.stop('hangup')
   }
 
   private runDialplanApp (c: Channel, app: string): void {
@@ -336,6 +417,8 @@ export class Switch {
       this.later(Number(timeout ?? 5000) * Math.max(1, Number(tries ?? 1)), () => complete(digits.length >= Number(min) ? 'success' : 'timeout'))
       return
     }
+    if (app === 'eavesdrop' || app === 'three_way') { this.eavesdrop(c, app, arg, appUuid, running); return }
+    if (app === 'bridge') { begin(['apps', 'CHANNEL_EXECUTE', 0]); this.bridgeApp(c, arg, end, running); return }
     // say / phrase / speak / sleep / record / anything else: CHANNEL_EXECUTE, then COMPLETE after a while
     begin(['apps', 'CHANNEL_EXECUTE', 0])
     const response = app === 'phrase' ? 'PHRASE PLAYED' : '_none_'
@@ -347,6 +430,41 @@ export class Switch {
     })
     const ms = app === 'sleep' ? Number(arg) : app === 'record' ? Number(arg.split(/\s+/)[1] ?? 0) * 1000 || 3600_000 : this.opts.playbackMs
     this.later(ms, () => { if (!done) { done = true; finish(); stopRecord(); end(response) } })
+  }
+
+  /** &eavesdrop(<uuid>) / &three_way(<uuid>) on a supervisor leg (round 3b, esl3-eavesdrop). */
+  private eavesdrop (c: Channel, app: string, arg: string, appUuid: string, running: (stop: (reason: 'break' | 'hangup') => void, onDigit?: (d: string) => void) => () => void): void {
+    const target = this.channels.get(arg.trim())
+    c.application = app; c.applicationData = arg
+    const set = { Application: app, 'Application-Data': arg, 'Application-UUID': appUuid }
+    if (!target) {
+      // unknown target: EXECUTE and EXECUTE_COMPLETE at once, then FreeSWITCH hangs up the supervisor
+      this.r.one('eavesdrop', 'CHANNEL_EXECUTE', 1, { u: c }, { set })
+      this.r.one('eavesdrop', 'CHANNEL_EXECUTE_COMPLETE', 1, { u: c }, { set: { ...set, 'Application-Response': '_none_' } })
+      this.hangup(c, 'NORMAL_CLEARING', 'kill')
+      return
+    }
+    const legs = { s: c, b: target, a: this.partner(target) }
+    const v = (n: string) => this.getVar(c, n)
+    const mode = app === 'three_way' ? '3' : v('eavesdrop_whisper_aleg') === 'true' ? '1' : v('eavesdrop_whisper_bleg') === 'true' ? '2' : '0'
+    c.eavesdrop = { target: target.uuid, mode, dtmf: app !== 'three_way' && v('eavesdrop_enable_dtmf') !== 'false' }
+    this.r.renderAll('eavesdrop', legs, t => (t.name === 'CHANNEL_EXECUTE' ? { set } : {}), (_t, i) => i < 4)
+    const stop = (reason: 'break' | 'hangup') => {
+      c.eavesdrop = undefined
+      this.r.renderAll('eavesdrop', legs, t => (t.name === 'CHANNEL_EXECUTE_COMPLETE' ? { set: { ...set, 'Application-Response': '_none_' } } : {}), (_t, i) => i >= 4 && i < 7)
+      if (reason !== 'hangup') this.hangup(c, 'NORMAL_CLEARING', 'kill') // nothing follows &eavesdrop()
+    }
+    const finish = running(stop, d => this.eavesdropKeys(c, d))
+    c.eavesdropEnd = () => { finish(); stop('break') }
+  }
+
+  /** Keys 0-3 switch the eavesdrop mode, * ends it (phone DTMF, uuid_recv_dtmf, sendevent eavesdrop-command). */
+  eavesdropKeys (c: Channel, keys: string): void {
+    for (const k of keys) {
+      if (!c.eavesdrop) return
+      if (k === '*') c.eavesdropEnd?.()
+      else if ('0123'.includes(k)) c.eavesdrop.mode = k
+    }
   }
 
   /** uuid_break: ends the running application (all: also the queued ones). */
