@@ -181,7 +181,7 @@ function checkVoice(config: Config): void {
       throw new CFG_ERR_INVALID(`/voice/servers/${i}/password`, 'no event-socket password: set FS_ESL_PASSWORD')
     }
   })
-  if (config.env === 'production' && (config.voice.softphone.secret.length < 32 || config.voice.softphone.secret.startsWith('dev-only'))) {
+  if (config.env === 'production' && config.voice.servers.length > 0 && (config.voice.softphone.secret.length < 32 || config.voice.softphone.secret.startsWith('dev-only'))) {
     throw new CFG_ERR_INVALID('/voice/softphone/secret', 'AGENT_SIP_SECRET (>= 32 characters) is required in production')
   }
   const e = config.voice.eventSocket

@@ -53,6 +53,17 @@ function hasRedisServer(): boolean {
   return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0
 }
 
+/** On a fresh Debian machine as root, installs Debian's redis-server (as npm test does for Chromium). */
+function installRedisServer(): void {
+  const root = process.getuid?.() === 0
+  const apt = spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0
+  if (!root || !apt) return
+  say('no redis-server binary: installing Debian\'s redis-server (apt-get)')
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
+  spawnSync('apt-get', ['update', '-qq'], { stdio: ['ignore', 'ignore', 'inherit'], env })
+  spawnSync('apt-get', ['install', '-y', '-qq', 'redis-server'], { stdio: ['ignore', 'ignore', 'inherit'], env })
+}
+
 async function startPrivateRedis(): Promise<{ url: string; proc: ChildProcess }> {
   const port = await freePort()
   const dir = resolve('.redis-data', String(port))
@@ -83,6 +94,7 @@ async function main(): Promise<void> {
   const env = { ...process.env }
   let redis: ChildProcess | undefined
   if (!(await pings(url))) {
+    if (!hasRedisServer()) installRedisServer()
     if (!hasRedisServer()) {
       say(`Nothing answers at ${url} and no redis-server binary is installed.`)
       say('Install Redis (Debian/Ubuntu: apt-get install -y redis-server) or set REDIS_URL to a running Redis.')

@@ -79,6 +79,27 @@ export class CallControl {
     })
   }
 
+  /**
+   * A supervisor listens in on the agent's call (FreeSWITCH eavesdrop on the AGENT leg, fixtures
+   * round 3b): listen = hears both, nobody hears the supervisor; whisper = only the agent hears the
+   * supervisor (eavesdrop_whisper_bleg); barge = both hear the supervisor (three_way). The
+   * supervisor's phone rings first; DTMF from it is ignored so a key press cannot change the mode.
+   */
+  async listenIn(supervisorId: string, agentId: string, mode: 'listen' | 'whisper' | 'barge'): Promise<string> {
+    const c = await this.#call(agentId)
+    const vars: Record<string, string> = { gw_leg: 'supervisor', gw_appeal: c.appealId, eavesdrop_enable_dtmf: 'false' }
+    if (mode === 'whisper') vars.eavesdrop_whisper_bleg = 'true'
+    return this.#o.media.originate({
+      serverId: c.serverId,
+      target: this.#o.voice.agentDialString.replace('${agentId}', supervisorId),
+      callerIdNumber: agentId,
+      callerIdName: mode,
+      timeoutSeconds: 30,
+      vars,
+      app: mode === 'barge' ? `three_way(${c.legId})` : `eavesdrop(${c.legId})`,
+    })
+  }
+
   #dial(number: string): string {
     if (!/^[0-9+*#]{3,20}$/.test(number)) throw new MEDIA_ERR_COMMAND('transfer', 'not a dialable number')
     return this.#o.voice.carrierDialString.replace('${number}', number)

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { join, resolve } from 'node:path'
+import { mkdirSync } from 'node:fs'
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import type { Config } from '../../config/schema.ts'
@@ -52,6 +53,7 @@ export async function createVoice(o: CreateVoiceOptions): Promise<Voice | undefi
   })
   const promptsDir = resolve(root, voice.promptsDir)
   const recordingsDir = resolve(root, voice.recordingsDir)
+  mkdirSync(recordingsDir, { recursive: true })
   const prompt = (id: string) => join(promptsDir, `${id}.wav`)
   const clock = o.clock ?? (() => new Date())
   const log = o.logger.child({ component: 'voice' })

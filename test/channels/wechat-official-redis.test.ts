@@ -41,7 +41,7 @@ t.test('Redis too slow for the deadline: WeChat gets "success" and the appeal is
   const res = await push(app, xml)
   t.equal(res.statusCode, 200)
   t.equal(res.body, 'success', 'WeChat’s documented empty answer, before its 5 s limit')
-  t.ok(Date.now() - started < 2000)
+  t.ok(Date.now() - started < 4800, 'answered inside WeChat\u2019s 5 s limit, not after Redis')
   const done = once(accepted, 'accepted')
   proxy.resume()
   const [result] = (await done) as [SubmitResult]

@@ -92,3 +92,11 @@ t.test('media servers come from FREESWITCH_SERVERS and need an event-socket pass
     'a dial string template must name ${agentId}',
   )
 })
+
+t.test('production with media servers needs a real AGENT_SIP_SECRET; without them it does not ask', async (t) => {
+  const base = { NODE_ENV: 'production', AUTH_JWT_SECRET: 'x'.repeat(40), FREESWITCH_SERVERS: 'fs1=127.0.0.1', FS_ESL_PASSWORD: 'pw' }
+  const agents = [{ id: '1001', name: '王芳', passwordHash: 'scrypt$16384$8$1$c2FsdA$aGFzaA' }]
+  t.throws(() => loadConfig({ env: base, overrides: { agents } }), { code: 'CFG_ERR_INVALID', message: /\/voice\/softphone\/secret/ })
+  t.equal(loadConfig({ env: { ...base, AGENT_SIP_SECRET: 's'.repeat(32) }, overrides: { agents } }).voice.softphone.secret, 's'.repeat(32))
+  t.ok(loadConfig({ env: { NODE_ENV: 'production', AUTH_JWT_SECRET: 'x'.repeat(40) }, overrides: { agents } }), 'voice off: no SIP secret needed')
+})

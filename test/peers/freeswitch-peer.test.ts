@@ -192,9 +192,10 @@ t.test('play_and_get_digits returns the digits the caller keys', async t => {
   const uuid = await peer.placeCall({ destination: '12345', callerNumber: '13800138000' })
   const dtmf: string[] = []
   conn.on('esl::event::DTMF::*', (e: Event) => dtmf.push(`${e.getHeader('DTMF-Digit')}/${e.getHeader('DTMF-Source')}`))
+  const started = nextEvent(conn, 'CHANNEL_EXECUTE', e => e.getHeader('Application') === 'play_and_get_digits')
   const result = new Promise<Event>(resolve => conn.execute('play_and_get_digits', '1 4 1 5000 # /etc/hostname /etc/hostname menu_choice \\d+', uuid, resolve))
-  await peer.waitForCommand(/execute-app-name: play_and_get_digits/)
-  await new Promise(resolve => setTimeout(resolve, 20))
+  await started
+  t.match(await peer.waitForCommand(/execute-app-name: play_and_get_digits/), /Event-UUID: /, 'modesl sent the command with its Event-UUID')
   peer.sendDtmf(uuid, '45', 'RTP')
   peer.sendDtmf(uuid, '6', 'ENDPOINT')
   peer.sendDtmf(uuid, '#')
@@ -347,4 +348,44 @@ t.test('a synchronous api originate answers before the new leg\'s events; json e
   t.match(o._body, /^UP \d+ years?, /)
   t.equal(o['Job-Command-Arg'], undefined, 'no Job-Command-Arg without arguments, as recorded')
   t.notOk(job.body.endsWith('\n'), 'no newline after the JSON')
+})
+
+t.test('the bridge application connects a second leg; when that leg leaves, the caller stays with the disposition', async t => {
+  const peer = await peerFor(t)
+  const conn = await gateway(t, peer)
+  const caller = await peer.placeCall({ destination: '12345', callerNumber: '13800138000' })
+  peer.setEndpoint('sofia/external/110@127.0.0.1:5090', { answerAfterMs: 20 })
+  const bridged = nextEvent(conn, 'CHANNEL_BRIDGE')
+  const finished = new Promise<Event>(resolve => conn.execute('bridge', '{origination_caller_id_number=12345}sofia/external/110@127.0.0.1:5090', caller, resolve))
+  const b = await bridged
+  t.equal(b.getHeader('Unique-ID'), caller)
+  const other = b.getHeader('Other-Leg-Unique-ID') ?? ''
+  t.equal(peer.channels().find(c => c.uuid === other)?.bridgedTo, caller)
+  const unbridge = nextEvent(conn, 'CHANNEL_UNBRIDGE')
+  peer.callerHangup(other)
+  t.equal((await unbridge).getHeader('Unique-ID'), caller)
+  const done = await finished
+  t.equal(done.getHeader('Application'), 'bridge')
+  t.equal(done.getHeader('variable_originate_disposition'), 'SUCCESS')
+  t.same(peer.channels().map(c => c.uuid), [caller], 'the caller is still up')
+
+  peer.setEndpoint('sofia/external/110@127.0.0.1:5093', 'busy')
+  const busy = await new Promise<Event>(resolve => conn.execute('bridge', 'sofia/external/110@127.0.0.1:5093', caller, resolve))
+  t.equal(busy.getHeader('variable_originate_disposition'), 'USER_BUSY')
+})
+
+t.test('the record application runs until the terminator digit, with RECORD_START and RECORD_STOP', async t => {
+  const peer = await peerFor(t)
+  const conn = await gateway(t, peer)
+  const caller = await peer.placeCall({ destination: '12345', callerNumber: '13800138000' })
+  await new Promise<Event>(resolve => conn.execute('set', 'playback_terminators=#', caller, resolve))
+  const start = nextEvent(conn, 'RECORD_START')
+  const stop = nextEvent(conn, 'RECORD_STOP')
+  const done = new Promise<Event>(resolve => conn.execute('record', '/tmp/msg-1.wav 60 200 5', caller, resolve))
+  await start
+  t.equal(peer.channels()[0].recording, '/tmp/msg-1.wav')
+  peer.sendDtmf(caller, '#')
+  await stop
+  t.equal((await done).getHeader('Application'), 'record')
+  t.equal(peer.channels()[0].recording, undefined)
 })

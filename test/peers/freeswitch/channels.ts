@@ -45,6 +45,14 @@ export interface Channel {
 
 export interface RunningApp { name: string, arg: string, uuid: string, stop: (reason: 'break' | 'hangup') => void, onDigit?: (d: string) => void }
 
+/** Q.850 numbers of the hangup causes the peer uses (hangup_cause_q850). */
+export const Q850: Record<string, string> = {
+  UNALLOCATED_NUMBER: '1', NORMAL_CLEARING: '16', USER_BUSY: '17', NO_USER_RESPONSE: '18', NO_ANSWER: '19', SUBSCRIBER_ABSENT: '20', CALL_REJECTED: '21', DESTINATION_OUT_OF_ORDER: '27', INVALID_NUMBER_FORMAT: '28', NORMAL_TEMPORARY_FAILURE: '41', INCOMPATIBLE_DESTINATION: '88', RECOVERY_ON_TIMER_EXPIRE: '102', ORIGINATOR_CANCEL: '487', MEDIA_TIMEOUT: '604', MANAGER_REQUEST: '503'
+}
+
+/** `{a=1,b='x y'}` originate variables, in order. */
+export const parseVars = (s?: string): Array<[string, string]> => (s ?? '').split(',').filter(Boolean).map(kv => { const i = kv.indexOf('='); return [kv.slice(0, i), kv.slice(i + 1).replace(/^'(.*)'$/, '$1')] })
+
 export const nowUs = () => Date.now() * 1000
 
 /** How the peer sends a rendered event: the server decides who gets it. */

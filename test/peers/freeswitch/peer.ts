@@ -6,6 +6,7 @@ import { type Channel } from './channels.ts'
 import { type Header, serializeJson, serializePlain } from './frames.ts'
 import { type EndpointBehaviour, type PlaceCallOptions, Switch } from './switch.ts'
 import { EVENT_NAMES } from './event-names.ts'
+import { channelRows, showChannelsText, statusText } from './show.ts'
 
 export interface FreeswitchPeerOptions {
   password?: string
@@ -313,16 +314,16 @@ export class FreeswitchPeer {
         }, sync ? uuid => { leg = uuid; this.deferred.set(uuid, []) } : undefined)
         return
       }
-      case 'status': done(this.status()); return
+      case 'status': done(statusText(this.startedHr, sw.sessionCount, sw.channels.size)); return
       case 'version': done('FreeSWITCH Version 1.11.3-dev~64bit ( 64bit)\n'); return
       case 'create_uuid': done(randomUUID()); return
       case 'reloadxml': done('+OK [Success]\n'); return
       case 'show': {
         if (args.join(' ') === 'channels as json') {
-          const rows = sw.rows()
+          const rows = channelRows(sw)
           done(rows.length === 0 ? '{"row_count": 0}\n' : JSON.stringify({ row_count: rows.length, rows })); return
         }
-        if (args[0] === 'channels' && args.length === 1) { done(this.showChannelsText()); return }
+        if (args[0] === 'channels' && args.length === 1) { done(showChannelsText(channelRows(sw))); return }
         done(`-USAGE: ${'show'}\n`); return
       }
       case 'uuid_exists': done(chan(args[0]) ? 'true' : 'false'); return
@@ -416,22 +417,6 @@ export class FreeswitchPeer {
       case 'sendevent': done(`+OK ${randomUUID()}\n`); return
       default: done(`-ERR ${cmd} Command not found!\n`)
     }
-  }
-
-  private status (): string {
-    let us = Number((process.hrtime.bigint() - this.startedHr) / 1000n)
-    const unit = (n: number, name: string) => `${n} ${name}${n === 1 ? '' : 's'}`
-    const parts: Array<[number, string]> = []
-    for (const [div, name] of [[365 * 86400e6, 'year'], [86400e6, 'day'], [3600e6, 'hour'], [60e6, 'minute'], [1e6, 'second'], [1e3, 'millisecond'], [1, 'microsecond']] as const) { parts.push([Math.floor(us / div), name]); us %= div }
-    const n = this.sw.channels.size
-    return `UP ${parts.map(([v, name]) => unit(v, name)).join(', ')}\nFreeSWITCH (Version 1.11.3-dev  64bit) is ready\n${this.sw.sessionCount} session(s) since startup\n${n} session(s) - peak ${n}, last 5min ${n} \n0 session(s) per Sec out of max 30, peak 0, last 5min 0 \n100 session(s) max\nmin idle cpu 0.00/22.63\nCurrent Stack Size/Max 240K/8192K\n`
-  }
-
-  private showChannelsText (): string {
-    const rows = this.sw.rows()
-    if (rows.length === 0) return '\n0 total.\n'
-    const keys = Object.keys(rows[0])
-    return `${keys.join(',')}\n${rows.map(r => keys.map(k => r[k]).join(',')).join('\n')}\n\n${rows.length} total.\n`
   }
 }
 

@@ -2,17 +2,13 @@
 // recorded frames through Renderer; README.md says which recording each behaviour follows.
 import { existsSync } from 'node:fs'
 import { randomUUID } from 'node:crypto'
-import { type Channel, type Emit, type RenderOpts, Renderer, localStamp, newChannel, nowUs, sipHeaderVars } from './channels.ts'
-
-const parseVars = (s?: string): Array<[string, string]> => (s ?? '').split(',').filter(Boolean).map(kv => { const i = kv.indexOf('='); return [kv.slice(0, i), kv.slice(i + 1).replace(/^'(.*)'$/, '$1')] })
+import { bridgeApp, bridgeLegGone } from './bridge-app.ts'
+import { startEavesdrop, eavesdropKeys } from './eavesdrop.ts'
+import { type Channel, type Emit, type RenderOpts, Q850, Renderer, newChannel, nowUs, parseVars, sipHeaderVars } from './channels.ts'
 
 export type EndpointBehaviour = { answerAfterMs: number } | 'no-answer' | 'busy' | 'not-registered' | 'unreachable'
 
 export interface PlaceCallOptions { destination: string, callerNumber: string, callerName?: string, headers?: Record<string, string>, context?: string }
-
-const Q850: Record<string, string> = {
-  UNALLOCATED_NUMBER: '1', NORMAL_CLEARING: '16', USER_BUSY: '17', NO_USER_RESPONSE: '18', NO_ANSWER: '19', SUBSCRIBER_ABSENT: '20', CALL_REJECTED: '21', DESTINATION_OUT_OF_ORDER: '27', INVALID_NUMBER_FORMAT: '28', NORMAL_TEMPORARY_FAILURE: '41', INCOMPATIBLE_DESTINATION: '88', RECOVERY_ON_TIMER_EXPIRE: '102', ORIGINATOR_CANCEL: '487', MEDIA_TIMEOUT: '604', MANAGER_REQUEST: '503'
-}
 
 const STREAMS = /^(local_stream|tone_stream):\/\//
 
@@ -30,6 +26,12 @@ export class Switch {
     this.r = new Renderer(emit)
   }
 
+  /** A new channel enters the switch. */
+  add (c: Channel): void {
+    this.channels.set(c.uuid, c)
+    this.sessions++
+  }
+
   later (ms: number, fn: () => void): void {
     const t = setTimeout(() => { this.timers.delete(t); fn() }, ms)
     this.timers.add(t)
@@ -37,6 +39,7 @@ export class Switch {
 
   stopTimers (): void { for (const t of this.timers) clearTimeout(t); this.timers.clear() }
 
+  /** sessions since startup (`status`) */
   get sessionCount (): number { return this.sessions }
 
   partner (c: Channel): Channel | undefined { return c.bridgedTo ? this.channels.get(c.bridgedTo) : undefined }
@@ -53,8 +56,7 @@ export class Switch {
     const c = newChannel({ direction: 'inbound', name: `sofia/external/${o.callerNumber}@127.0.0.1:5060`, cidNum: o.callerNumber, cidName: o.callerName ?? o.callerNumber, dest: o.destination, context: o.context ?? 'public' })
     c.headerVars = sipHeaderVars(headers)
     for (const [k] of c.headerVars) c.pinned.add(k)
-    this.channels.set(c.uuid, c)
-    this.sessions++
+    this.add(c)
     const legs = { a: c }
     // inbound-call.events: STATE NEW, CODEC x2, STATE INIT, CREATE, CALLSTATE, STATE ROUTING, STATE EXECUTE
     this.r.renderAll('inbound-call', legs, {}, (_t, i) => i < 8)
@@ -71,7 +73,7 @@ export class Switch {
     return c.uuid
   }
 
-  private markAnswered (c: Channel): boolean {
+  markAnswered (c: Channel): boolean {
     c.answerState = 'answered'
     c.times.answered = nowUs()
     c.channelState = 'CS_EXECUTE'
@@ -106,7 +108,7 @@ export class Switch {
   hangup (c: Channel, cause: string, how: 'kill' | 'bye'): void {
     if (c.hungUp) return
     const owner = c.bridgeOwner ? this.channels.get(c.bridgeOwner) : undefined
-    if (owner && owner.bridgedTo === c.uuid && !owner.hungUp) { this.bridgeLegGone(c, owner, cause, how); return }
+    if (owner && owner.bridgedTo === c.uuid && !owner.hungUp) { bridgeLegGone(this, c, owner, cause, how); return }
     c.queue = []
     const other = this.partner(c)
     const q = Q850[cause] ?? '16'
@@ -142,10 +144,9 @@ export class Switch {
     for (const x of [...this.channels.values()]) if (x.eavesdrop && (x.eavesdrop.target === c.uuid || x.eavesdrop.target === other?.uuid)) x.eavesdropEnd?.()
   }
 
-  private drop (c: Channel): void {
+  drop (c: Channel): void {
     c.parked = false
     this.channels.delete(c.uuid)
-    this.sessions = Math.max(0, this.sessions - 1)
   }
 
   // ---- bridge, hold, record ------------------------------------------------------------------------
@@ -209,8 +210,7 @@ export class Switch {
     if (v.origination_uuid) c.uuid = v.origination_uuid
     c.originateVars = vars.map(([k, val]) => [`variable_${k}`, val])
     for (const [k] of c.originateVars) c.pinned.add(k)
-    this.channels.set(c.uuid, c)
-    this.sessions++
+    this.add(c)
     onChannel?.(c.uuid)
     const legs = { b: c }
     const fail = (role: string, cause: string, timeoutMs: number) => {
@@ -246,7 +246,7 @@ export class Switch {
   }
 
   /** What a dial string reaches: the configured endpoint behaviour, or the error FreeSWITCH gives at once. */
-  private resolve (dial: string): { behaviour: Exclude<EndpointBehaviour, 'not-registered'>, name: string, dest: string } | { error: string } {
+  resolve (dial: string): { behaviour: Exclude<EndpointBehaviour, 'not-registered'>, name: string, dest: string } | { error: string } {
     const [tech, ...rest] = dial.split('/')
     if (tech === 'user') {
       const dest = rest.join('/').split('@')[0]
@@ -267,74 +267,6 @@ export class Switch {
       return { behaviour, name: `${dial}-a`, dest: rest.join('/') }
     }
     return { error: 'CHAN_NOT_IMPLEMENTED' }
-  }
-
-  /**
-   * The bridge application (sendmsg execute bridge <dial string>): not in any transcript as a sendmsg;
-   * the B leg's CREATE/ANSWER and the A leg's CHANNEL_BRIDGE are the ones `&bridge(...)` produced in
-   * esl2-originate-uuid. A stays up when B leaves (hangup_after_bridge is not set), as README says.
-   */
-  private bridgeApp (a: Channel, arg: string, end: (response: string) => void, running: (stop: (reason: 'break' | 'hangup') => void) => () => void): void {
-    const m = /^(?:\{([^}]*)\})?(\S+)/.exec(arg.trim())
-    const target = m ? this.resolve(m[2]) : { error: 'CHAN_NOT_IMPLEMENTED' }
-    if ('error' in target) { this.setVar(a, 'originate_disposition', target.error); end('_none_'); return }
-    const v = Object.fromEntries(parseVars(m?.[1]))
-    const b = newChannel({ direction: 'outbound', name: target.name, cidNum: v.origination_caller_id_number ?? a.cidNum, cidName: v.origination_caller_id_name ?? a.cidName, dest: target.dest, context: 'default' })
-    if (v.origination_uuid) b.uuid = v.origination_uuid
-    b.originateVars = parseVars(m?.[1]).map(([k, val]) => [`variable_${k}`, val])
-    b.bridgeOwner = a.uuid
-    this.channels.set(b.uuid, b)
-    this.sessions++
-    a.bridgedTo = b.uuid // for the Other-Leg headers of b's events
-    const legs = { a, b, c: a, d: b }
-    this.r.one('app-bridge', 'CHANNEL_CREATE', 0, legs)
-    a.bridgedTo = undefined
-    let finish = () => {}
-    const fail = (role: string, cause: string, ms: number) => this.later(ms, () => {
-      if (b.hungUp) return
-      b.hungUp = true; b.answerState = 'hangup'; b.times.hungup = nowUs()
-      const opts = { set: { 'Hangup-Cause': cause }, vars: { hangup_cause: cause, hangup_cause_q850: Q850[cause] } }
-      this.r.renderAll('originate-failures', { [role]: b }, opts, t => t.role === role && (t.name === 'CHANNEL_HANGUP' || t.name === 'CHANNEL_HANGUP_COMPLETE'))
-      this.drop(b)
-      finish()
-      this.setVar(a, 'originate_disposition', cause)
-      end('_none_')
-    })
-    const behaviour = target.behaviour
-    const timeout = Number(v.originate_timeout ?? v.call_timeout ?? 60) * 1000
-    finish = running(reason => {
-      if (reason === 'hangup' || b.hungUp) { end('_none_'); return }
-      // uuid_break of a bridge: FreeSWITCH would end the bridge; the peer hangs up the B leg
-      this.hangup(b, 'NORMAL_CLEARING', 'kill')
-    })
-    if (behaviour === 'busy') { fail('u', 'USER_BUSY', 20); return }
-    if (behaviour === 'unreachable') { fail('t', 'NORMAL_TEMPORARY_FAILURE', 20); return }
-    if (behaviour === 'no-answer' || behaviour.answerAfterMs >= timeout) { fail('n', 'NO_ANSWER', timeout); return }
-    this.later(behaviour.answerAfterMs, () => {
-      if (b.hungUp || a.hungUp) return
-      this.markAnswered(b)
-      a.bridgedTo = b.uuid; b.bridgedTo = a.uuid
-      const t = nowUs(); a.times.bridged = t; b.times.bridged = t
-      a.application = 'bridge'; a.applicationData = arg
-      this.setVar(a, 'originate_disposition', 'SUCCESS')
-      this.r.one('app-bridge', 'CHANNEL_ANSWER', 0, legs)
-      this.r.one('app-bridge', 'CHANNEL_BRIDGE', 0, legs)
-    })
-  }
-
-  /** B leg of a bridge application leaves: A gets CHANNEL_UNBRIDGE, its bridge application ends, A stays. */
-  private bridgeLegGone (b: Channel, a: Channel, cause: string, how: 'kill' | 'bye'): void {
-    b.hungUp = true; b.answerState = 'hangup'; b.times.hungup = nowUs()
-    const opts: RenderOpts = { set: { 'Hangup-Cause': cause }, vars: { hangup_cause: cause, hangup_cause_q850: Q850[cause] ?? '16', sip_hangup_disposition: how === 'bye' ? 'recv_bye' : 'send_bye' } }
-    this.r.renderAll('outbound-hangup', { a: b }, opts, (_t, i) => i === 0)
-    this.r.one('app-bridge', 'CHANNEL_UNBRIDGE', 0, { c: a, d: b, a, b })
-    this.setVar(a, 'bridge_hangup_cause', cause)
-    this.setVar(a, 'last_bridge_hangup_cause', cause)
-    a.bridgedTo = undefined
-    this.r.renderAll('outbound-hangup', { a: b }, opts, (_t, i) => i > 0)
-    this.drop(b)
-    const app = a.apps?.find(x => x.name === 'bridge')
-    app?.stop('hangup')
   }
 
   private runDialplanApp (c: Channel, app: string): void {
@@ -417,8 +349,8 @@ export class Switch {
       this.later(Number(timeout ?? 5000) * Math.max(1, Number(tries ?? 1)), () => complete(digits.length >= Number(min) ? 'success' : 'timeout'))
       return
     }
-    if (app === 'eavesdrop' || app === 'three_way') { this.eavesdrop(c, app, arg, appUuid, running); return }
-    if (app === 'bridge') { begin(['apps', 'CHANNEL_EXECUTE', 0]); this.bridgeApp(c, arg, end, running); return }
+    if (app === 'eavesdrop' || app === 'three_way') { startEavesdrop(this, c, app, arg, appUuid, running); return }
+    if (app === 'bridge') { begin(['apps', 'CHANNEL_EXECUTE', 0]); bridgeApp(this, c, arg, end, running); return }
     // say / phrase / speak / sleep / record / anything else: CHANNEL_EXECUTE, then COMPLETE after a while
     begin(['apps', 'CHANNEL_EXECUTE', 0])
     const response = app === 'phrase' ? 'PHRASE PLAYED' : '_none_'
@@ -432,40 +364,8 @@ export class Switch {
     this.later(ms, () => { if (!done) { done = true; finish(); stopRecord(); end(response) } })
   }
 
-  /** &eavesdrop(<uuid>) / &three_way(<uuid>) on a supervisor leg (round 3b, esl3-eavesdrop). */
-  private eavesdrop (c: Channel, app: string, arg: string, appUuid: string, running: (stop: (reason: 'break' | 'hangup') => void, onDigit?: (d: string) => void) => () => void): void {
-    const target = this.channels.get(arg.trim())
-    c.application = app; c.applicationData = arg
-    const set = { Application: app, 'Application-Data': arg, 'Application-UUID': appUuid }
-    if (!target) {
-      // unknown target: EXECUTE and EXECUTE_COMPLETE at once, then FreeSWITCH hangs up the supervisor
-      this.r.one('eavesdrop', 'CHANNEL_EXECUTE', 1, { u: c }, { set })
-      this.r.one('eavesdrop', 'CHANNEL_EXECUTE_COMPLETE', 1, { u: c }, { set: { ...set, 'Application-Response': '_none_' } })
-      this.hangup(c, 'NORMAL_CLEARING', 'kill')
-      return
-    }
-    const legs = { s: c, b: target, a: this.partner(target) }
-    const v = (n: string) => this.getVar(c, n)
-    const mode = app === 'three_way' ? '3' : v('eavesdrop_whisper_aleg') === 'true' ? '1' : v('eavesdrop_whisper_bleg') === 'true' ? '2' : '0'
-    c.eavesdrop = { target: target.uuid, mode, dtmf: app !== 'three_way' && v('eavesdrop_enable_dtmf') !== 'false' }
-    this.r.renderAll('eavesdrop', legs, t => (t.name === 'CHANNEL_EXECUTE' ? { set } : {}), (_t, i) => i < 4)
-    const stop = (reason: 'break' | 'hangup') => {
-      c.eavesdrop = undefined
-      this.r.renderAll('eavesdrop', legs, t => (t.name === 'CHANNEL_EXECUTE_COMPLETE' ? { set: { ...set, 'Application-Response': '_none_' } } : {}), (_t, i) => i >= 4 && i < 7)
-      if (reason !== 'hangup') this.hangup(c, 'NORMAL_CLEARING', 'kill') // nothing follows &eavesdrop()
-    }
-    const finish = running(stop, d => this.eavesdropKeys(c, d))
-    c.eavesdropEnd = () => { finish(); stop('break') }
-  }
-
   /** Keys 0-3 switch the eavesdrop mode, * ends it (phone DTMF, uuid_recv_dtmf, sendevent eavesdrop-command). */
-  eavesdropKeys (c: Channel, keys: string): void {
-    for (const k of keys) {
-      if (!c.eavesdrop) return
-      if (k === '*') c.eavesdropEnd?.()
-      else if ('0123'.includes(k)) c.eavesdrop.mode = k
-    }
-  }
+  eavesdropKeys (c: Channel, keys: string): void { eavesdropKeys(c, keys) }
 
   /** uuid_break: ends the running application (all: also the queued ones). */
   breakApps (c: Channel, all: boolean): void {
@@ -473,24 +373,5 @@ export class Switch {
     const apps = c.apps ?? []
     const targets = all ? [...apps].reverse() : apps.slice(-1)
     for (const a of targets) a.stop('break')
-  }
-
-  // ---- show channels -------------------------------------------------------------------------------
-
-  rows (): Array<Record<string, string>> {
-    return [...this.channels.values()].map(c => {
-      const p = this.partner(c)
-      const inbound = c.direction === 'inbound'
-      return {
-        uuid: c.uuid, direction: c.direction, created: localStamp(c.times.created), created_epoch: String(Math.floor(c.times.created / 1e6)), name: c.name, state: c.channelState,
-        cid_name: inbound ? c.cidName : (p?.cidName ?? c.cidName), cid_num: inbound ? c.cidNum : (p?.cidNum ?? c.cidNum), ip_addr: inbound ? '127.0.0.1' : '', dest: c.dest,
-        application: c.apps?.length ? c.apps[c.apps.length - 1].name : c.application, application_data: c.apps?.length ? c.apps[c.apps.length - 1].arg : c.applicationData,
-        dialplan: inbound ? 'XML' : '', context: c.context, read_codec: 'PCMU', read_rate: '8000', read_bit_rate: '64000', write_codec: 'PCMU', write_rate: '8000', write_bit_rate: '64000', secure: '', hostname: 'vm',
-        presence_id: inbound ? '' : `${c.dest}@127.0.0.1`, presence_data: '', accountcode: '', callstate: c.answerState === 'answered' ? (c.held ? 'HELD' : 'ACTIVE') : 'RINGING',
-        callee_name: p ? (inbound ? p.cidName : c.cidName) : '', callee_num: p ? (inbound ? p.cidNum : c.cidNum) : '', callee_direction: p ? 'SEND' : '', call_uuid: p && !inbound ? p.uuid : c.uuid,
-        sent_callee_name: p ? (inbound ? p.cidName : p.cidName) : '', sent_callee_num: p ? p.cidNum : '',
-        initial_cid_name: c.cidName, initial_cid_num: c.cidNum, initial_ip_addr: inbound ? '127.0.0.1' : '', initial_dest: c.dest, initial_dialplan: inbound ? 'XML' : '', initial_context: c.context
-      }
-    })
   }
 }
