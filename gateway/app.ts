@@ -32,6 +32,8 @@ import { agentConsole } from '../agent-console/server/plugin.ts'
 import { agentLister, tokenVerifier } from '../agent-console/server/acd-adapter.ts'
 import { afterLogout } from '../agent-console/server/sign-out.ts'
 import type { Voice } from './telephony/create-voice.ts'
+import { voiceRoutes } from './telephony/voice-routes.ts'
+import { resolve } from 'node:path'
 
 export interface AppDeps {
   redis: Redis
@@ -137,7 +139,19 @@ export async function build(config: Readonly<Config>, deps: AppDeps): Promise<Ap
       clock: deps.clock,
       linker: deps.linker,
       alerts: deps.alerts,
-      softphone: { settings: config.voice.softphone, agents: config.agents },
+      // The browser softphone exists only with the voice path (media servers configured).
+      softphone: config.voice.servers.length > 0 ? { settings: config.voice.softphone, agents: config.agents } : undefined,
+      callControl: deps.voice?.control,
+    })
+  }
+  if (deps.voice && acd && deps.auth) {
+    await app.register(voiceRoutes, {
+      queue: deps.queue,
+      acd,
+      auth: deps.auth,
+      missed: deps.voice.missed,
+      requireStaff: staffAuth(config.auth.staffTokens),
+      recordingsDir: resolve(config.voice.recordingsDir),
     })
   }
   await app.register(appealRoutes, {

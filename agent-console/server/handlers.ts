@@ -10,8 +10,10 @@ import {
   CONSOLE_ERR_FORBIDDEN,
   CONSOLE_ERR_INVALID_MESSAGE,
   CONSOLE_ERR_NOT_FOUND,
+  CONSOLE_ERR_ON_THE_PHONE,
   CONSOLE_ERR_VOICE_NOT_CONNECTED,
 } from './errors.ts'
+import type { CallControl } from '../../gateway/telephony/call-control.ts'
 import type { MatterCards } from './matter-card.ts'
 import { MATTER_HANDLERS } from './matter-handlers.ts'
 import type { ClientMessage, ClientMessageType } from './messages.ts'
@@ -30,6 +32,8 @@ export interface HandlerContext {
   matterChanged: (appealIds: string[]) => Promise<void>
   /** Verifies a renewed token of the same agent and moves the session's expiry; returns it. */
   renew: (session: ConsoleSession, token: string) => Promise<Date>
+  /** Call control over the event socket; absent while the voice path is off. */
+  voice?: CallControl
 }
 
 type Handler<T extends ClientMessageType> = (
@@ -48,8 +52,15 @@ function checkReason(state: string, reason: string | undefined): void {
   }
 }
 
-const voiceNotConnected = async (): Promise<never> => {
-  throw new CONSOLE_ERR_VOICE_NOT_CONNECTED()
+function callControl(ctx: HandlerContext): CallControl {
+  if (!ctx.voice) throw new CONSOLE_ERR_VOICE_NOT_CONNECTED()
+  return ctx.voice
+}
+
+/** Answer, mute and the keypad act on the agent's own phone (SIP from the softphone or the desk phone). */
+const onThePhone = async (_s: ConsoleSession, _m: unknown, ctx: HandlerContext): Promise<never> => {
+  callControl(ctx)
+  throw new CONSOLE_ERR_ON_THE_PHONE()
 }
 
 export const HANDLERS: { [K in ClientMessageType]: Handler<K> } = {
@@ -124,6 +135,13 @@ export const HANDLERS: { [K in ClientMessageType]: Handler<K> } = {
     return { reclaimed: await acd.reclaim(msg.agentId, session.agentId) }
   },
 
+  'agent.listen': async (session, msg, ctx) => {
+    requireSupervisor(session, "listening in on an agent's call")
+    const supervisorLeg = await callControl(ctx).listenIn(session.agentId, msg.agentId, msg.mode)
+    session.log.info({ agentId: msg.agentId, mode: msg.mode, supervisorLeg }, 'supervisor listens in')
+    return { supervisorLeg, mode: msg.mode }
+  },
+
   'wallboard.subscribe': async (session, _msg, { watchWallboard }) => {
     requireSupervisor(session, 'the wallboard')
     await watchWallboard(session)
@@ -131,11 +149,21 @@ export const HANDLERS: { [K in ClientMessageType]: Handler<K> } = {
 
   ...MATTER_HANDLERS,
 
-  'call.answer': voiceNotConnected,
-  'call.hangup': voiceNotConnected,
-  'call.hold': voiceNotConnected,
-  'call.mute': voiceNotConnected,
-  'call.dtmf': voiceNotConnected,
-  'call.transfer': voiceNotConnected,
-  'call.conference': voiceNotConnected,
+  'call.answer': onThePhone,
+  'call.mute': onThePhone,
+  'call.dtmf': onThePhone,
+  'call.hangup': async (session, _msg, ctx) => {
+    await callControl(ctx).hangup(session.agentId)
+  },
+  'call.hold': async (session, msg, ctx) => {
+    await callControl(ctx).hold(session.agentId, msg.on)
+    return { held: msg.on }
+  },
+  'call.transfer': async (session, msg, ctx) => {
+    await callControl(ctx).transfer(session.agentId, msg.target)
+  },
+  'call.conference': async (session, msg, ctx) => {
+    const party = await callControl(ctx).conference(session.agentId, msg.target)
+    return { party }
+  },
 }

@@ -73,6 +73,11 @@ export const CLIENT_MESSAGES = {
   'agent.set-state': msg('agent.set-state', { agentId: Id, state: SettableState, reason: Type.Optional(NotReadyReason) }),
   /** Supervisor only: take back every appeal the agent holds (each waits again in its queue, original place). */
   'agent.reclaim': msg('agent.reclaim', { agentId: Id }),
+  /** Supervisor only: listen in on an agent's call (listen), speak to the agent only (whisper), or join (barge). */
+  'agent.listen': msg('agent.listen', {
+    agentId: Id,
+    mode: Type.Union([Type.Literal('listen'), Type.Literal('whisper'), Type.Literal('barge')]),
+  }),
   /** Supervisor only: start receiving `wallboard` frames. */
   'wallboard.subscribe': msg('wallboard.subscribe', {}),
   // 并案 on the appeal card: only for an appeal offered to or held by the agent (ACD canRead).

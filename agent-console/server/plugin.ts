@@ -28,7 +28,9 @@ import type { ClientMessage, ClientMessageType } from './messages.ts'
 import { ConsoleSession, type CodedError, type Surface } from './session.ts'
 import { notify, SessionRegistry } from './session-registry.ts'
 import { MATTER_LABELS, welcome } from './snapshot.ts'
+import type { CallControl } from '../../gateway/telephony/call-control.ts'
 import { authenticate, handleProtocols, originAllowed, tokenFromProtocols, type TokenVerifier } from './socket-auth.ts'
+import { softphoneOrigin, softphoneRoutes, type SoftphoneRoutesOptions } from './softphone-routes.ts'
 
 export interface AgentConsoleOptions {
   config: Readonly<Config['console']>
@@ -45,17 +47,24 @@ export interface AgentConsoleOptions {
   linker?: MatterLinker
   /** 集中诉求 alerts pushed to wallboards. */
   alerts?: MatterAlerts
+  /** Call control over the event socket (the voice path), when it is on. */
+  callControl?: CallControl
+  /** The browser softphone: SIP credentials route, JsSIP bundle, its websocket in connect-src. */
+  softphone?: Omit<SoftphoneRoutesOptions, 'verifyToken'>
 }
 
 const WEB_ROOT = fileURLToPath(new URL('../web/', import.meta.url))
 
-/** The console pages run only our own scripts: a second line of defence behind textContent. */
-const CSP = [
+/**
+ * The console pages run only our own scripts: a second line of defence behind textContent. They
+ * connect only to us, and to FreeSWITCH's SIP websocket when the softphone is on.
+ */
+const csp = (connectSrc: string[]) => [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
   "img-src 'self' data:",
-  "connect-src 'self'",
+  ["connect-src 'self'", ...connectSrc].join(' '),
   "object-src 'none'",
   "base-uri 'none'",
   "frame-ancestors 'none'",
@@ -64,12 +73,13 @@ const CSP = [
 
 function isCoded(err: unknown): err is CodedError {
   const code = (err as { code?: unknown })?.code
-  return typeof code === 'string' && /^(CONSOLE|ACD|AUTH|GW)_ERR_/.test(code)
+  return typeof code === 'string' && /^(CONSOLE|ACD|AUTH|GW|MEDIA)_ERR_/.test(code)
 }
 
 export async function agentConsole(app: FastifyInstance, opts: AgentConsoleOptions): Promise<void> {
   const cfg = opts.config
   const clock = opts.clock ?? (() => new Date())
+  const CSP = csp(opts.softphone ? [softphoneOrigin(opts.softphone.settings.wsUrl)] : [])
 
   await app.register(websocket, {
     options: { maxPayload: cfg.maxMessageBytes * 4, handleProtocols },
@@ -83,6 +93,7 @@ export async function agentConsole(app: FastifyInstance, opts: AgentConsoleOptio
       void reply.header('referrer-policy', 'no-referrer')
     }
   })
+  if (opts.softphone) await app.register(softphoneRoutes, { ...opts.softphone, verifyToken: opts.verifyToken })
   app.get('/console', { schema: { hide: true } }, (_req, reply) => reply.redirect('/console/'))
   app.get('/console/wallboard', { schema: { hide: true } }, (_req, reply) => reply.sendFile('wallboard.html'))
 
@@ -128,6 +139,7 @@ export async function agentConsole(app: FastifyInstance, opts: AgentConsoleOptio
     matters,
     watchWallboard: (s) => fanout.watch(s),
     matterChanged: (appealIds) => notify(opts.redis, opts.keyPrefix, MATTER_NOTICE, { appealIds }),
+    voice: opts.callControl,
     renew: async (s, token) => {
       const identity = await authenticate(opts.verifyToken, token, clock())
       if (identity.agentId !== s.agentId || identity.role !== s.identity.role) throw new CONSOLE_ERR_IDENTITY_CHANGED()

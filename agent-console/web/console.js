@@ -5,7 +5,7 @@ import { $, el } from './dom.js'
 import * as auth from './auth.js'
 import { ConsoleSocket } from './socket.js'
 import { renderAppeal, renderHistory } from './appeal-card.js'
-import { renderSoftphone } from './softphone.js'
+import { renderSoftphone, stopSoftphone } from './softphone.js'
 import { matterPanel } from './matter-panel.js'
 import { renderTransfer } from './transfer-panel.js'
 import { renderLogin } from './login.js'
@@ -99,7 +99,7 @@ function onWelcome(w) {
   S.matters = new Map(Object.entries(w.matters ?? {}))
   if (!S.appeals.has(S.currentId)) S.currentId = w.appeals[0]?.id ?? null
   S.offer = w.offer ?? null
-  renderSoftphone($('#softphone'), w.settings.voice)
+  renderSoftphone($('#softphone'), w.settings.voice, { request: (type, body) => socket.request(type, body), onError: (err) => toast(errorText(err)) })
   setStatus(w.status)
   renderOffer()
   renderWork()
@@ -428,6 +428,7 @@ function onKey(ev) {
 }
 
 async function doLogout() {
+  await stopSoftphone()
   socket?.stop()
   await auth.logout()
   location.reload()

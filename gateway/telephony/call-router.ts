@@ -150,7 +150,16 @@ export class CallRouter {
   async #enqueue(a: ActiveCall): Promise<void> {
     a.phase = 'waiting'
     a.queuedAt = this.#now().getTime()
-    const { appeal } = await this.#o.queue.submit(voiceSubmission(a.call, a.hotline, a.phone))
+    let appeal
+    try {
+      ;({ appeal } = await this.#o.queue.submit(voiceSubmission(a.call, a.hotline, a.phone)))
+    } catch (err) {
+      // The store is down: nobody could take the call. Say so rather than leave the caller in silence.
+      a.log.error({ err: { message: (err as Error).message, code: (err as { code?: string }).code } }, 'call could not be queued')
+      await this.#o.media.play(a.call.serverId, a.call.callId, this.#o.prompt('system_busy')).catch(() => undefined)
+      await this.#o.media.hangup(a.call.serverId, a.call.callId).catch(() => undefined)
+      return this.#forget(a)
+    }
     a.appealId = appeal.id
     a.log = a.log.child({ appealId: appeal.id })
     this.#byAppeal.set(appeal.id, a.call.callId)
