@@ -5,6 +5,7 @@ import * as auth from './auth.js'
 import { ConsoleSocket } from './socket.js'
 import { renderLogin } from './login.js'
 import { AlertSlot } from './wallboard-alerts.js'
+import { MissedCallsPanel } from './wallboard-missed.js'
 
 const W = T.wallboard
 let socket
@@ -30,10 +31,12 @@ function start() {
         el('section', { class: 'panel' }, el('h2', { text: W.queues }), el('div', { id: 'queues' })),
         el('section', { class: 'panel' }, el('h2', { text: W.agents }), el('div', { id: 'by-state', class: 'by-state' }), el('div', { id: 'agents' })),
         el('section', { class: 'panel alerts', id: 'alerts', 'data-testid': 'alerts' }, el('h2', { text: W.alerts }), el('p', { class: 'muted', text: W.noAlerts })),
+        el('section', { class: 'panel', id: 'missed', 'data-testid': 'missed', hidden: true }),
       ),
     ),
   )
   alerts = new AlertSlot($('#alerts'))
+  new MissedCallsPanel($('#missed')).start()
   socket = new ConsoleSocket({ surface: 'wallboard' })
   socket.addEventListener('connection', (e) => {
     $('#conn').textContent = T.connection[e.detail.state]
