@@ -4,7 +4,7 @@ import { extractPlaces, hasPlace, mergePlaces, nameMentions } from './address.ts
 import { validLatLng } from './geo.ts'
 import { citizenIds, quotedPhones } from './identity.ts'
 import { syllables } from './pinyin-key.ts'
-import { detectTopics, TOPIC_BY_CODE } from './topics.ts'
+import { detectTopics, OTHER_MATTER, TOPIC_BY_CODE } from './topics.ts'
 import { compact, normalizeText } from './text-normalize.ts'
 import type { AppealFeatures } from './types.ts'
 import { termsOf } from './words.ts'
@@ -108,6 +108,7 @@ export function readAppeal(appeal: Appeal): { features: AppealFeatures; mentions
     sound: syl.slice(0, MAX_SOUND).join(' '),
     areaWide: AREA_WIDE.test(text),
     generic,
+    ...(OTHER_MATTER.test(text) ? { otherMatter: true } : {}),
     ...terms,
   }
   const mentions = !pinned && !hasPlace(places) && !generic ? nameMentions(text) : []

@@ -198,7 +198,8 @@ export function scorePair(a: AppealFeatures, b: AppealFeatures, ctx: PairContext
   const pinned = (f: AppealFeatures) => f.lat !== undefined && f.lng !== undefined
   const placeless = (!hasAnyPlace(a) && !pinned(a)) || (!hasAnyPlace(b) && !pinned(b))
   // Where the labelling guide says two appeals clearly differ, that stays a rule: another place
-  // (hard conflict), an acute incident days over (rule 4), one firm at two sites (rule 4), one
+  // (hard conflict), an acute incident days over (rule 4), one firm at two sites (rule 4), the
+  // same caller saying it is another matter (rule 5), one
   // side's request only context in the other (rule 8), and, for different citizens, generic
   // consultations, an appeal that names no place at all (no place, no name, no pin: nothing says
   // it is the same place, rule 1), two that each name a place and share none of it (rule 4), or
@@ -209,9 +210,12 @@ export function scorePair(a: AppealFeatures, b: AppealFeatures, ctx: PairContext
   // Both say where, and nothing of it is shared (no place, name, pin within reach, nor places seen
   // together before): the same problem at another place (rule 4).
   const apart = !placeless && place.value === 0 && !name && !learned
+  // The same caller saying "今天是另外一个事" about another problem (rule 5).
+  const otherMatter = citizen && (a.otherMatter === true || b.otherMatter === true) && (topic === undefined || topic < 0.75)
   const veto =
     place.hardConflict ||
     stale ||
+    otherMatter ||
     firmTwoSites ||
     context ||
     (!citizen && (a.generic || b.generic || placeless || apart || (isPersonal(a.topics) && isPersonal(b.topics))))

@@ -29,6 +29,7 @@ export const TRAINING_SETS: [string, string, string, boolean][] = [
   ...[2, 3, 4, 5, 6, 7, 8, 9].map((i): [string, string, string, boolean] => [`check${i}`, `test/data/merge-check/check${i}.jsonl`, `test/data/merge-check/persons${i}.json`, false]),
   ['train', 'test/data/merge-more/train.jsonl', 'test/data/merge-more/train-persons.json', true],
   ['train2', 'test/data/merge-more/train2.jsonl', 'test/data/merge-more/train2-persons.json', true],
+  ['train3', 'test/data/merge-more/train3.jsonl', 'test/data/merge-more/train3-persons.json', true],
 ]
 const LAMBDAS = [0.3, 1, 3, 10]
 const THRESHOLDS = Array.from({ length: 16 }, (_, i) => Math.round((0.2 + i * 0.05) * 100) / 100)
