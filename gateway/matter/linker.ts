@@ -19,7 +19,7 @@ import { sameIncident, scorePair, type PairContext, type PairScore } from './sco
 import { learnedNear, placeNodes } from './place-graph.ts'
 import { weigh } from './term-weights.ts'
 import { matterScore, mergeModel } from './merge-model.ts'
-import { queryTokens, wordQueryTokens, wordWriteTokens, writeTokens } from './tokens.ts'
+import { nameTokens, queryTokens, wordQueryTokens, wordWriteTokens, writeTokens } from './tokens.ts'
 import type { AppealFeatures, Decision, MatterLink, MatterView, RelatedAppeal } from './types.ts'
 
 export interface MatterLinkerOptions {
@@ -115,6 +115,7 @@ export class MatterLinker {
     const nodes = placeNodes(f)
     const epoch = Math.floor(f.at / this.#windowMs)
     const extra = (stats: PairContext['stats'], neighbours: string[][]) => [
+      ...nameTokens(f),
       ...wordQueryTokens(f, stats),
       ...[...learnedNear(nodes, neighbours)].slice(0, NEAR_TOKENS),
     ]

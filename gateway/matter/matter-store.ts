@@ -135,7 +135,7 @@ export class MatterStore {
       })
       for (let i = 0; i < q.nodes.length; i++) neighbours.push((res[4 + tokens.length + i]?.[1] as string[]) ?? [])
       const seen = new Set(tokens)
-      const extra = q.extra(stats, neighbours).filter((t) => !seen.has(t))
+      const extra = [...new Set(q.extra(stats, neighbours))].filter((t) => !seen.has(t))
       if (extra.length > 0 && !selfLinked) {
         const more = [...new Set(extra.map(bucketOf))].filter((b) => !buckets.includes(b))
         const pipe2 = this.#redis.pipeline()

@@ -33,29 +33,46 @@ function norm(w: number[]): number {
   return Math.sqrt(s)
 }
 
+/** Index and norm of the new appeal's terms: built once per link, not once per candidate (keyed
+ * by the weights array, which weigh() makes anew on every read of the window). */
+const indexCache = new WeakMap<number[], { idx: Map<string, number>; norm: number }>()
+function indexOf(terms: string[], weights: number[]): { idx: Map<string, number>; norm: number } {
+  let c = indexCache.get(weights)
+  if (!c) {
+    const idx = new Map<string, number>()
+    terms.forEach((t, i) => idx.set(t, i))
+    c = { idx, norm: norm(weights) }
+    indexCache.set(weights, c)
+  }
+  return c
+}
+
 /**
  * Cosine of two weighted term sets: the new appeal's weights as the window stands now, the earlier
  * appeal's as they stood at its link (both are proper vectors, so the cosine stays within [0, 1]).
  */
 export function cosine(ta: string[], wa: number[], tb: string[], wb: number[]): number {
   if (ta.length === 0 || tb.length === 0) return 0
-  const idx = new Map<string, number>()
-  tb.forEach((t, i) => idx.set(t, i))
+  const { idx, norm: na } = indexOf(ta, wa)
   let dot = 0
-  for (let i = 0; i < ta.length; i++) {
-    const j = idx.get(ta[i]!)
-    if (j !== undefined) dot += wa[i]! * wb[j]!
+  for (let j = 0; j < tb.length; j++) {
+    const i = idx.get(tb[j]!)
+    if (i !== undefined) dot += wa[i]! * wb[j]!
   }
   if (dot === 0) return 0
-  return Math.min(1, dot / (norm(wa) * norm(wb)))
+  return Math.min(1, dot / (na * norm(wb)))
 }
 
 /** The rarest word both share, as a share of the rarest possible (a name or a telling word). */
 export function rarestShared(a: AppealFeatures, b: AppealFeatures, stats: TermStats): number {
-  const set = new Set(b.words ?? [])
   const words = a.words ?? []
+  if (!a.wordW) return 0
+  const { idx } = indexOf(words, a.wordW)
   let best = 0
-  for (let i = 0; i < words.length; i++) if (set.has(words[i]!)) best = Math.max(best, a.wordW?.[i] ?? 0)
+  for (const w of b.words ?? []) {
+    const i = idx.get(w)
+    if (i !== undefined) best = Math.max(best, a.wordW?.[i] ?? 0)
+  }
   const top = Math.log(stats.n + 1) + 1
   return best === 0 ? 0 : Math.min(1, best / top)
 }

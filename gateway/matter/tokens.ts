@@ -60,17 +60,18 @@ export function writeTokens(f: AppealFeatures): string[] {
 
 /**
  * Names are filed as compounds or roads (s:), businesses (e:) or spoken names (n:) depending on
- * how they were said (建材城, 建材市场, 建材那边): a name is looked up under all three.
+ * how they were said (建材城, 建材市场, 建材那边): a name is also looked up under the other two
+ * (second read, fewer each: the form it was said in is read in full).
  */
-function nameTokens(f: AppealFeatures): string[] {
+export function nameTokens(f: AppealFeatures): string[] {
   const p = f.places
   const names = [...p.stems, ...p.compounds, ...p.entities.filter((e) => !e.includes(':') && !/\d/u.test(e)), ...(f.landmarks ?? [])]
   return [...new Set(names)].flatMap((k) => [`s:${k}`, `e:${k}`, `n:${k}`])
 }
 
-/** Tokens to look up for candidates: the same, with the neighbouring geo cells and every name's three forms. */
+/** Tokens to look up for candidates: the same, with the neighbouring geo cells. */
 export function queryTokens(f: AppealFeatures): string[] {
-  const t = [...placeTokens(f), ...nameTokens(f)]
+  const t = placeTokens(f)
   if (f.lat !== undefined && f.lng !== undefined) for (const c of cellsAround(f.lat, f.lng)) t.push(`g:${c}`)
   return [...new Set(t)]
 }
