@@ -44,6 +44,7 @@ const MAX_ATTEMPTS = 50
 const backoff = (attempt: number) =>
   attempt === 0 ? Promise.resolve() : new Promise<void>((r) => setTimeout(r, Math.random() * Math.min(20, 2 * attempt)))
 const RELATED_MAX = 10
+const PLACE_REASONS = new Set<string>(['same-place', 'same-building', 'same-intersection', 'same-road', 'same-business', 'same-route', 'nearby-pin', 'related-place'])
 /** Places seen with the new appeal's places, looked up in a second read (strongest first). */
 const NEAR_TOKENS = 6
 /** Candidates read per rare word or seen-with place: newest first. */
@@ -396,7 +397,9 @@ export class MatterLinker {
     return read.candidates
       .filter((c) => c.features.id !== appealId && c.matterId !== self.matterId && !never.has(c.features.id))
       .map((c) => ({ c, s: scorePair(f, c.features) }))
-      .filter((x) => x.s.score > 0.3)
+      // What the model finds likely, and anything at the same place: the agent is choosing where
+      // the appeal belongs, and another problem at that place is what the linker kept apart.
+      .filter((x) => x.s.score > 0.3 || x.s.reasons.some((r) => PLACE_REASONS.has(r)))
       .sort((a, b) => b.s.score - a.s.score)
       .slice(0, limit)
       .map(({ c, s }) => ({ appealId: c.features.id, appealNumber: c.features.number, score: s.score, reasons: s.reasons }))
