@@ -1,7 +1,8 @@
 /**
  * Matter linking under a full 30-day window: 100,000 appeals already linked (variations of the dev
  * set at other places, by other citizens, at other times, loaded straight through the store's key
- * layout), then new appeals linked through the real MatterLinker. Compared with the bare cost of
+ * layout, with the term counts, rare-word index entries and place graph the link script keeps),
+ * then new appeals linked through the real MatterLinker. Compared with the bare cost of
  * storing an appeal (one HSET of its JSON) measured in the same run. Also Redis memory per appeal.
  * Run: npx tsx bench/matter-link.bench.ts  (REDIS_URL, default redis://127.0.0.1:6379)
  */
@@ -16,7 +17,9 @@ import { deleteByPrefix } from '../gateway/queue/delete-prefix.ts'
 import { extractFeatures } from '../gateway/matter/features.ts'
 import { MatterLinker } from '../gateway/matter/linker.ts'
 import { matterKeys } from '../gateway/matter/matter-keys.ts'
-import { writeTokens } from '../gateway/matter/tokens.ts'
+import { placeNodes } from '../gateway/matter/place-graph.ts'
+import { COUNT_FIELD, weigh, type TermStats } from '../gateway/matter/term-weights.ts'
+import { wordWriteTokens, writeTokens } from '../gateway/matter/tokens.ts'
 import type { AppealFeatures } from '../gateway/matter/types.ts'
 
 export interface Row {
@@ -54,6 +57,14 @@ function variantPlaces(f: AppealFeatures, v: number): AppealFeatures['places'] {
   }
 }
 
+/** Term counts of the window as the link script would have made them: every dev text ~600 times. */
+function windowStats(base: AppealFeatures[]): TermStats {
+  const copies = Math.round(WINDOW_APPEALS / base.length)
+  const df = new Map<string, number>()
+  for (const f of base) for (const t of [...(f.words ?? []), ...(f.grams ?? []), ...(f.chars ?? [])]) df.set(t, (df.get(t) ?? 0) + copies)
+  return { n: WINDOW_APPEALS, df }
+}
+
 /** A dev appeal moved to place variant v, another citizen, another time. */
 function variant(f: AppealFeatures, i: number, v: number, at: number): AppealFeatures {
   const phone = `1${String(30_000_000_00 + i).padStart(10, '0')}`
@@ -70,11 +81,12 @@ function variant(f: AppealFeatures, i: number, v: number, at: number): AppealFea
     citizen: { ...f.citizen, tokens: [`p:${phone}`], weak: 'none' },
     places,
     addrPlaces,
+    landmarks: (f.landmarks ?? []).map((l) => (v === 0 ? l : `${l}${v}`)),
     ...(f.lat !== undefined && f.lng !== undefined ? { lat: f.lat + dLat, lng: f.lng + dLng } : {}),
   }
 }
 
-async function load(redis: Redis, prefix: string, base: AppealFeatures[], labels: string[]): Promise<void> {
+async function load(redis: Redis, prefix: string, base: AppealFeatures[], labels: string[], stats: TermStats): Promise<void> {
   const k = matterKeys(prefix)
   const ttl = 60 * DAY
   let pipe = redis.pipeline()
@@ -95,12 +107,18 @@ async function load(redis: Redis, prefix: string, base: AppealFeatures[], labels
     pipe.hset(k.appeal(f.id), 'm', mid, 'n', f.number, 'at', f.at, 'f', JSON.stringify(f), 'l', JSON.stringify(link))
     pipe.pexpire(k.appeal(f.id), ttl)
     pipe.zadd(k.members(mid), f.at, f.id)
-    for (const t of writeTokens(f)) pipe.zadd(k.index(t), f.at, f.id)
+    for (const t of [...writeTokens(f), ...wordWriteTokens(f)]) pipe.zadd(k.index(t), f.at, f.id)
+    // The place graph, as the link script counts it.
+    const nodes = placeNodes(f)
+    for (const a of nodes) for (const b of nodes) if (a !== b) pipe.zincrby(k.graph(a), 1, b)
     if (pipe.length >= 5000) {
       await pipe.exec()
       pipe = redis.pipeline()
     }
   }
+  const df = [...stats.df].flatMap(([t, n]) => [t, n])
+  for (let i = 0; i < df.length; i += 2000) pipe.hset(k.termDf(Math.floor(NOW / (30 * DAY))), ...df.slice(i, i + 2000))
+  pipe.hset(k.termDf(Math.floor(NOW / (30 * DAY))), COUNT_FIELD, stats.n)
   for (const [mid, m] of matters) {
     pipe.hset(k.matter(mid), 'v', '1', 'cit', JSON.stringify(m.ids), 'c', m.ids.length, 'conc', m.ids.length >= 3 ? '1' : '0', 'first', m.first, 'last', m.last)
     if (pipe.length >= 5000) {
@@ -127,9 +145,15 @@ export async function run(): Promise<Row[]> {
     const labeled = readDataset(new URL('../test/data/merge/dev.jsonl', import.meta.url).pathname)
     const dev = labeled.map((d) => d.appeal)
     const base = dev.map(extractFeatures)
+    const stats = windowStats(base)
+    for (const f of base) {
+      f.wordW = weigh(f.words ?? [], stats)
+      f.gramW = weigh(f.grams ?? [], stats)
+      f.charW = weigh(f.chars ?? [], stats)
+    }
     const memBefore = await usedMemory(redis)
     const t0 = performance.now()
-    await load(redis, prefix, base, labeled.map((d) => d.matter))
+    await load(redis, prefix, base, labeled.map((d) => d.matter), stats)
     const loadSeconds = (performance.now() - t0) / 1000
     const memAfter = await usedMemory(redis)
 

@@ -27,7 +27,7 @@ export interface Maintenance {
 }
 
 export function startMaintenance(o: MaintenanceOptions): Maintenance {
-  const sweep = async () => {
+  const once = async () => {
     try {
       const n = await o.queue.completeOrphans(o.config.queue.orphanAfterSeconds)
       if (n > 0) o.logger.warn({ completed: n }, 'completed appeals whose queue entry was missing')
@@ -37,6 +37,10 @@ export function startMaintenance(o: MaintenanceOptions): Maintenance {
       return 0
     }
   }
+  // One sweep at a time: a slow one (a cold linker, a loaded Redis) must not be overtaken by the
+  // next tick, which would run the same appeals' steps twice at once.
+  let running: Promise<number> | undefined
+  const sweep = () => (running ??= once().finally(() => (running = undefined)))
   const sweeper = setInterval(() => void sweep(), o.sweepEveryMs ?? 10_000)
   sweeper.unref()
   void sweep()

@@ -4,9 +4,10 @@ import { extractPlaces, hasPlace, mergePlaces, nameMentions } from './address.ts
 import { validLatLng } from './geo.ts'
 import { citizenIds, quotedPhones } from './identity.ts'
 import { syllables } from './pinyin-key.ts'
-import { detectTopics, TOPIC_BY_CODE } from './topics.ts'
+import { detectTopics, OTHER_MATTER, TOPIC_BY_CODE } from './topics.ts'
 import { compact, normalizeText } from './text-normalize.ts'
 import type { AppealFeatures } from './types.ts'
+import { termsOf } from './words.ts'
 
 /** Texts longer than this are cut: the request is at the start, and scoring stays cheap. */
 const MAX_CHARS = 600
@@ -50,6 +51,13 @@ function dropGuesses(topics: string[], normalized: string): string[] {
   return topics.filter((t, i) => i === 0 || stated.includes(t))
 }
 
+/** Terms with zero weights: the linker weighs them against the window before scoring. */
+function termsOfAppeal(content: string, address: string): Pick<AppealFeatures, 'words' | 'wordW' | 'grams' | 'gramW' | 'chars' | 'charW' | 'landmarks'> {
+  const t = termsOf(content, address)
+  const zero = (l: string[]) => l.map(() => 0)
+  return { words: t.words, wordW: zero(t.words), grams: t.grams, gramW: zero(t.grams), chars: t.chars, charW: zero(t.chars), landmarks: t.landmarks }
+}
+
 export function extractFeatures(appeal: Appeal): AppealFeatures {
   return readAppeal(appeal).features
 }
@@ -83,7 +91,8 @@ export function readAppeal(appeal: Appeal): { features: AppealFeatures; mentions
   const lng = appeal.location?.lng
   const pinned = validLatLng(lat, lng)
   const personalOnly = topics.length === 0 || topics.every((t) => TOPIC_BY_CODE.get(t)?.personal)
-  const generic = !pinned && !hasPlace(places) && personalOnly
+  const terms = termsOfAppeal(content, address)
+  const generic = !pinned && !hasPlace(places) && (terms.landmarks ?? []).length === 0 && personalOnly
   const features: AppealFeatures = {
     id: appeal.id,
     number: appeal.appealNumber,
@@ -99,6 +108,8 @@ export function readAppeal(appeal: Appeal): { features: AppealFeatures; mentions
     sound: syl.slice(0, MAX_SOUND).join(' '),
     areaWide: AREA_WIDE.test(text),
     generic,
+    ...(OTHER_MATTER.test(text) ? { otherMatter: true } : {}),
+    ...terms,
   }
   const mentions = !pinned && !hasPlace(places) && !generic ? nameMentions(text) : []
   return { features, mentions }

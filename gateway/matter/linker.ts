@@ -15,8 +15,11 @@ import { MT_ERR_APPEAL_NOT_LINKED, MT_ERR_CONTENDED, MT_ERR_MATTER_NOT_FOUND } f
 import { readAppeal } from './features.ts'
 import { countCitizens, sameCitizen } from './identity.ts'
 import { MatterStore, type MatterState, type StoredAppeal } from './matter-store.ts'
-import { sameIncident, scorePair, type PairScore } from './scorer.ts'
-import { queryTokens, writeTokens } from './tokens.ts'
+import { sameIncident, scorePair, type PairContext, type PairScore } from './scorer.ts'
+import { learnedNear, placeNodes } from './place-graph.ts'
+import { weigh } from './term-weights.ts'
+import { matterScore, mergeModel } from './merge-model.ts'
+import { nameTokens, queryTokens, wordQueryTokens, wordWriteTokens, writeTokens } from './tokens.ts'
 import type { AppealFeatures, Decision, MatterLink, MatterView, RelatedAppeal } from './types.ts'
 
 export interface MatterLinkerOptions {
@@ -29,6 +32,8 @@ export interface MatterLinkerOptions {
   perToken?: number
   /** Test seam: runs after the link is computed and before it is written (crash injection). */
   beforeCommit?: (appealId: string) => Promise<void> | void
+  /** Trainer seam: every candidate pair the model scored (npm run train:merge). */
+  onScored?: (appealId: string, pairs: { candidateId: string; x: number[] }[], conflicts: string[]) => void
 }
 
 const DAY_MS = 86_400_000
@@ -39,6 +44,11 @@ const MAX_ATTEMPTS = 50
 const backoff = (attempt: number) =>
   attempt === 0 ? Promise.resolve() : new Promise<void>((r) => setTimeout(r, Math.random() * Math.min(20, 2 * attempt)))
 const RELATED_MAX = 10
+const PLACE_REASONS = new Set<string>(['same-place', 'same-building', 'same-intersection', 'same-road', 'same-business', 'same-route', 'nearby-pin', 'related-place'])
+/** Places seen with the new appeal's places, looked up in a second read (strongest first). */
+const NEAR_TOKENS = 6
+/** Candidates read per rare word or seen-with place: newest first. */
+const PER_EXTRA = 10
 
 interface Choice {
   matterId: string
@@ -78,8 +88,6 @@ const FOLD_MAX_MEMBERS = 200
 const IDENTITY_CAP = 60
 /** Folding is the rare path (an early report nobody could place): a few matters per link at most. */
 const FOLD_MAX_BRIDGES = 3
-/** A bridge needs the same primary problem and a score of at least this on both sides. */
-const FOLD_MIN_SCORE = 0.6
 
 export class MatterLinker {
   readonly store: MatterStore
@@ -87,6 +95,7 @@ export class MatterLinker {
   readonly #clock: () => Date
   readonly #perToken: number
   readonly #beforeCommit: MatterLinkerOptions['beforeCommit']
+  readonly #onScored: MatterLinkerOptions['onScored']
 
   constructor(opts: MatterLinkerOptions) {
     const windowDays = opts.windowDays ?? 30
@@ -95,6 +104,7 @@ export class MatterLinker {
     this.#clock = opts.clock ?? (() => new Date())
     this.#perToken = opts.perToken ?? 40
     this.#beforeCommit = opts.beforeCommit
+    this.#onScored = opts.onScored
   }
 
   /** Links a stored appeal to its matter. Idempotent: a second call returns the first result. */
@@ -102,16 +112,34 @@ export class MatterLinker {
     const { features: f, mentions } = readAppeal(appeal)
     if (!Number.isFinite(f.at)) f.at = this.#clock().getTime()
     const qTokens = [...queryTokens(f), ...mentionTokens(mentions)]
+    const terms = [...(f.words ?? []), ...(f.grams ?? []), ...(f.chars ?? [])]
+    const nodes = placeNodes(f)
+    const epoch = Math.floor(f.at / this.#windowMs)
+    const extra = (stats: PairContext['stats'], neighbours: string[][]) => [
+      ...nameTokens(f),
+      ...wordQueryTokens(f, stats),
+      ...[...learnedNear(nodes, neighbours)].slice(0, NEAR_TOKENS),
+    ]
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       await backoff(attempt)
-      const read = await this.store.candidates(qTokens, f.at - this.#windowMs, f.at + DAY_MS, this.#perToken, f.id)
+      const read = await this.store.candidates(qTokens, f.at - this.#windowMs, f.at + DAY_MS, this.#perToken, f.id, {
+        terms,
+        nodes,
+        epoch,
+        extra,
+        perExtra: PER_EXTRA,
+      })
       if (read.selfLinked) {
         const existing = await this.get(f.id)
         if (existing) return existing
       }
       if (mentions.length > 0) learnNames(f, mentions, read.candidates)
-      const wTokens = writeTokens(f)
-      const choice = this.#choose(f, read.candidates)
+      f.wordW = weigh(f.words ?? [], read.stats)
+      f.gramW = weigh(f.grams ?? [], read.stats)
+      f.charW = weigh(f.chars ?? [], read.stats)
+      const ctx: PairContext = { stats: read.stats, near: learnedNear(nodes, read.neighbours) }
+      const wTokens = [...new Set([...writeTokens(f), ...wordWriteTokens(f)])]
+      const choice = this.#choose(f, read.candidates, ctx)
       const state = choice ? await this.store.matterState(choice.matterId) : undefined
       if (choice && (!state || state.into)) continue // moved, folded or expired meanwhile: read again
       const fold = choice && state ? await this.#foldable(choice) : []
@@ -133,6 +161,9 @@ export class MatterLinker {
         writeTokens: wTokens,
         cutoffMs: f.at - this.#windowMs,
         fold: fold.map((x) => ({ matterId: x.matterId, version: x.state.version })),
+        terms,
+        nodes: placeNodes(f),
+        epoch,
       })
       if (!res) continue
       if (!res.created) return (await this.get(f.id))!
@@ -172,24 +203,30 @@ export class MatterLinker {
   }
 
   /** Picks the matter with the best-matching member; more matching members break near-ties. */
-  #choose(f: AppealFeatures, candidates: StoredAppeal[]): Choice | undefined {
+  #choose(f: AppealFeatures, candidates: StoredAppeal[], ctx: PairContext): Choice | undefined {
     const byMatter = new Map<string, { c: StoredAppeal; s: PairScore }[]>()
+    const seen: { candidateId: string; x: number[] }[] = []
     for (const c of candidates) {
       if (c.features.at > f.at + DAY_MS) continue
-      const s = scorePair(f, c.features)
+      const s = scorePair(f, c.features, ctx)
+      if (s.x) seen.push({ candidateId: c.features.id, x: s.x })
       const list = byMatter.get(c.matterId) ?? []
       list.push({ c, s })
       byMatter.set(c.matterId, list)
     }
+    this.#onScored?.(f.id, seen, candidates.filter((c) => byMatter.get(c.matterId)?.some((x) => x.c === c && x.s.placeConflict)).map((c) => c.features.id))
     let best: Choice | undefined
     let bestValue = -1
     const strong: string[] = []
+    const model = mergeModel()
     for (const [matterId, scored] of byMatter) {
-      const same = scored.filter((x) => x.s.same)
-      if (same.length === 0) continue
-      same.sort((a, b) => b.s.score - a.s.score)
-      if (same.some((x) => x.s.sameProblem && x.s.score >= FOLD_MIN_SCORE)) strong.push(matterId)
-      const value = same[0]!.s.score + 0.02 * Math.min(5, same.length)
+      // Evidence adds up over the matter's members (model.join, chosen by cross-validation).
+      const same = scored.filter((x) => x.s.x !== undefined).sort((a, b) => b.s.score - a.s.score)
+      const conflicts = scored.filter((x) => x.s.placeConflict).length
+      const joined = matterScore(same.map((x) => x.s.score), model.join, conflicts, model.threshold)
+      if (same.length === 0 || joined < model.threshold) continue
+      if (same.some((x) => x.s.sameProblem && x.s.same)) strong.push(matterId)
+      const value = joined + 0.02 * Math.min(5, same.filter((x) => x.s.same).length)
       if (value > bestValue) {
         bestValue = value
         best = { matterId, best: same[0]!.s, scored: scored.sort((a, b) => b.s.score - a.s.score), bridges: [] }
@@ -360,7 +397,9 @@ export class MatterLinker {
     return read.candidates
       .filter((c) => c.features.id !== appealId && c.matterId !== self.matterId && !never.has(c.features.id))
       .map((c) => ({ c, s: scorePair(f, c.features) }))
-      .filter((x) => x.s.score > 0.3)
+      // What the model finds likely, and anything at the same place: the agent is choosing where
+      // the appeal belongs, and another problem at that place is what the linker kept apart.
+      .filter((x) => x.s.score > 0.3 || x.s.reasons.some((r) => PLACE_REASONS.has(r)))
       .sort((a, b) => b.s.score - a.s.score)
       .slice(0, limit)
       .map(({ c, s }) => ({ appealId: c.features.id, appealNumber: c.features.number, score: s.score, reasons: s.reasons }))

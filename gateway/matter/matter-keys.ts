@@ -11,6 +11,9 @@
  *   ver            HASH  bucket -> version: optimistic check that no link wrote a token we read
  *   seq            STRING matter id counter
  *   log            STREAM agent decisions (confirm / detach / attach), capped
+ *   df:{epoch}     HASH  term -> appeals using it, '#n' -> appeals, per window-long epoch
+ *                        (term-weights.ts); read for the current and previous epoch
+ *   pg:{node}      ZSET  place node -> places named with it and how often (place-graph.ts)
  */
 import { createHash } from 'node:crypto'
 
@@ -30,6 +33,9 @@ export function matterKeys(keyPrefix: string) {
     versions: `${base}:ver`,
     seq: `${base}:seq`,
     log: `${base}:log`,
+    termDf: (epoch: number) => `${base}:df:${epoch}`,
+    graph: (node: string) => `${base}:pg:${node}`,
+    graphPrefix: `${base}:pg:`,
   }
 }
 export type MatterKeys = ReturnType<typeof matterKeys>

@@ -11,7 +11,9 @@
  *       7 expected matter version, 8 members' identities JSON, 9 distinct citizens, 10 ttl ms,
  *       11 index cutoff ms, 12 matter key prefix, 13 members key prefix, 14 appeal key prefix,
  *       15 #read buckets, then read buckets, their expected versions, then #write buckets and
- *       write buckets, then #matters to fold in and (matter id, expected version) pairs.
+ *       write buckets, then #matters to fold in and (matter id, expected version) pairs, then the
+ *       document-frequency hash key, its ttl, #terms and the terms, then the place-graph key prefix,
+ *       its ttl, #nodes and the nodes (every ordered pair of nodes adds one to the edge).
  * Returns {status, matterId, became}: status 1 linked, 0 already linked, -1 retry (stale read).
  */
 export const LINK = `
@@ -82,6 +84,24 @@ for i = 4, #KEYS do
 end
 for i = wStart + 1, wStart + tonumber(ARGV[wStart]) do
   redis.call('HINCRBY', KEYS[2], ARGV[i], 1)
+end
+-- What the window learns from every appeal: document frequencies of its terms, and which of its
+-- places were named together (the place graph).
+local p = mStart + 2 * nMerge + 1
+local dfKey = ARGV[p]
+local nTerms = tonumber(ARGV[p + 2])
+for i = 1, nTerms do redis.call('HINCRBY', dfKey, ARGV[p + 2 + i], 1) end
+redis.call('HINCRBY', dfKey, '#n', 1)
+redis.call('PEXPIRE', dfKey, ARGV[p + 1])
+p = p + 3 + nTerms
+local gPrefix = ARGV[p]
+local nNodes = tonumber(ARGV[p + 2])
+for i = 1, nNodes do
+  local gkey = gPrefix .. ARGV[p + 2 + i]
+  for j = 1, nNodes do
+    if i ~= j then redis.call('ZINCRBY', gkey, 1, ARGV[p + 2 + j]) end
+  end
+  if nNodes > 1 then redis.call('PEXPIRE', gkey, ARGV[p + 1]) end
 end
 return {1, mid, became}
 `

@@ -8,6 +8,20 @@ import type { CitizenIds } from './identity.ts'
 import { bucketOf, matterKeys, type MatterKeys } from './matter-keys.ts'
 import { DECIDE, LINK, MOVE } from './matter-scripts.ts'
 import type { AppealFeatures, Decision, MatterLink } from './types.ts'
+import { NEIGHBOURS } from './place-graph.ts'
+import { COUNT_FIELD, type TermStats } from './term-weights.ts'
+
+/** What the window learned, read with the candidates: term statistics and the new appeal's
+ * terms, place nodes and the neighbours of those nodes in the place graph. */
+export interface WindowQuery {
+  terms: string[]
+  nodes: string[]
+  /** Window-long epoch of the appeal (document frequencies are counted per epoch). */
+  epoch: number
+  /** Second lookup: tokens chosen from what the first read learned (rare words, seen-with places). */
+  extra: (stats: TermStats, neighbours: string[][]) => string[]
+  perExtra: number
+}
 
 /** Parsed features kept in-process (about 1 KB each). */
 const FEATURE_CACHE_SIZE = 20_000
@@ -54,6 +68,10 @@ export interface CommitInput {
   cutoffMs: number
   /** Matters this appeal shows to be the same as its own: folded into it in the same script. */
   fold: { matterId: string; version: string }[]
+  /** Counted by the same script: the appeal's terms (document frequencies) and place nodes (graph). */
+  terms: string[]
+  nodes: string[]
+  epoch: number
 }
 
 export class MatterStore {
@@ -75,22 +93,66 @@ export class MatterStore {
     this.#ttlMs = windowDays * 2 * 86_400_000
   }
 
-  /** Appeals sharing a token, newest first, received at or after `sinceMs` (at most `perToken` each). */
-  async candidates(tokens: string[], sinceMs: number, untilMs: number, perToken: number, selfId?: string): Promise<CandidateRead & { selfLinked: boolean }> {
+  /**
+   * Appeals sharing a token, newest first, received at or after `sinceMs` (at most `perToken` each).
+   * With a window query, the same round trip reads the term statistics and the place graph, and a
+   * second one the tokens chosen from them (at most `perExtra` each).
+   */
+  async candidates(
+    tokens: string[],
+    sinceMs: number,
+    untilMs: number,
+    perToken: number,
+    selfId?: string,
+    q?: WindowQuery,
+  ): Promise<CandidateRead & { selfLinked: boolean; stats: TermStats; neighbours: string[][] }> {
     const buckets = [...new Set(tokens.map(bucketOf))]
     const pipe = this.#redis.pipeline()
     // Whether the appeal is linked already rides along (saves a round trip on the hot path).
     pipe.hexists(this.keys.appeal(selfId ?? ''), 'm')
     pipe.hmget(this.keys.versions, ...buckets.map(String))
     for (const t of tokens) pipe.zrevrangebyscore(this.keys.index(t), untilMs, sinceMs, 'LIMIT', 0, perToken)
+    const fields = q ? [...q.terms, COUNT_FIELD] : []
+    if (q) {
+      pipe.hmget(this.keys.termDf(q.epoch), ...fields)
+      pipe.hmget(this.keys.termDf(q.epoch - 1), ...fields)
+      for (const n of q.nodes) pipe.zrevrange(this.keys.graph(n), 0, NEIGHBOURS - 1)
+    }
     const res = (await pipe.exec()) ?? []
     const selfLinked = selfId !== undefined && res[0]?.[1] === 1
     const versions = ((res[1]?.[1] as (string | null)[]) ?? []).map((v) => v ?? '0')
     const ids = new Set<string>()
-    for (let i = 2; i < res.length; i++) for (const id of (res[i]?.[1] as string[]) ?? []) ids.add(id)
+    for (let i = 2; i < 2 + tokens.length; i++) for (const id of (res[i]?.[1] as string[]) ?? []) ids.add(id)
+    const stats: TermStats = { n: 0, df: new Map() }
+    const neighbours: string[][] = []
+    if (q) {
+      const cur = (res[2 + tokens.length]?.[1] as (string | null)[]) ?? []
+      const prev = (res[3 + tokens.length]?.[1] as (string | null)[]) ?? []
+      fields.forEach((f, i) => {
+        const v = Number(cur[i] ?? 0) + Number(prev[i] ?? 0)
+        if (f === COUNT_FIELD) stats.n = v
+        else if (v > 0) stats.df.set(f, v)
+      })
+      for (let i = 0; i < q.nodes.length; i++) neighbours.push((res[4 + tokens.length + i]?.[1] as string[]) ?? [])
+      const seen = new Set(tokens)
+      const extra = [...new Set(q.extra(stats, neighbours))].filter((t) => !seen.has(t))
+      if (extra.length > 0 && !selfLinked) {
+        const more = [...new Set(extra.map(bucketOf))].filter((b) => !buckets.includes(b))
+        const pipe2 = this.#redis.pipeline()
+        pipe2.hmget(this.keys.versions, ...(more.length ? more : [0]).map(String))
+        for (const t of extra) pipe2.zrevrangebyscore(this.keys.index(t), untilMs, sinceMs, 'LIMIT', 0, q.perExtra)
+        const res2 = (await pipe2.exec()) ?? []
+        const v2 = ((res2[0]?.[1] as (string | null)[]) ?? []).map((v) => v ?? '0')
+        for (let i = 0; i < more.length; i++) {
+          buckets.push(more[i]!)
+          versions.push(v2[i]!)
+        }
+        for (let i = 1; i < res2.length; i++) for (const id of (res2[i]?.[1] as string[]) ?? []) ids.add(id)
+      }
+    }
     if (selfId) ids.delete(selfId)
     const candidates = selfLinked ? [] : await this.appeals([...ids])
-    return { buckets, versions, candidates, selfLinked }
+    return { buckets, versions, candidates, selfLinked, stats, neighbours }
   }
 
   /**
@@ -182,6 +244,14 @@ export class MatterStore {
       ...writeBuckets.map(String),
       input.fold.length,
       ...input.fold.flatMap((m) => [m.matterId, m.version]),
+      this.keys.termDf(input.epoch),
+      this.#ttlMs,
+      input.terms.length,
+      ...input.terms,
+      this.keys.graphPrefix,
+      this.#ttlMs,
+      input.nodes.length,
+      ...input.nodes,
     )
     if (status === -1) return undefined
     if (status === 1) this.#remember(f.id, f)

@@ -1,7 +1,8 @@
 /**
  * Scores whether two appeals are one matter. Signals: the citizen, the place (compound, building,
- * intersection, road, named business, bus route, pin distance), the problem (topic), the wording
- * (similarity by sound) and time. Hard conflicts keep apart what only looks alike: another
+ * intersection, road, named business, bus route, pin distance, places seen together before), the
+ * problem (topic), the wording (sound, learned word and bigram weights) and time, weighed by the
+ * fitted model (merge-model.ts). Hard conflicts keep apart what only looks alike: another
  * district, another building, another intersection, another bus route, another plate, pins far
  * apart, another kind of shop, or an incident (burst main) days over.
  * Rules (dataset README): one problem at one place is one matter whoever reports it; the same place
@@ -14,6 +15,17 @@ import { sameCitizen } from './identity.ts'
 import { dice, soundBigrams } from './text-similarity.ts'
 import { TOPIC_BY_CODE } from './topics.ts'
 import type { AppealFeatures, ReasonCode } from './types.ts'
+import { mergeModel, probability } from './merge-model.ts'
+import { pairVector } from './pair-features.ts'
+import { seenTogether } from './place-graph.ts'
+import { cosine, rarestShared, type TermStats } from './term-weights.ts'
+
+/** What the window says around a new appeal: term statistics and the places its places were seen with. */
+export interface PairContext {
+  stats: TermStats
+  near: Set<string>
+}
+const NO_CONTEXT: PairContext = { stats: { n: 0, df: new Map() }, near: new Set() }
 
 export interface PairScore {
   score: number
@@ -25,13 +37,14 @@ export interface PairScore {
   conflict: boolean
   /** Same primary problem (not only related). */
   sameProblem: boolean
+  /** The model's input, when no rule vetoed the pair (the trainer reads it). */
+  x?: number[]
+  /** Another place for sure (district, building, intersection, route, plate, kind of shop, pins far apart). */
+  placeConflict: boolean
 }
 
-/** Thresholds and weights, in one place so the eval can report what they are. */
+/** Place distances (the weights of everything are fitted: merge-model.json). */
 export const SCORING = {
-  placeWeight: 0.45,
-  topicWeight: 0.35,
-  textWeight: 0.2,
   /** Pins further apart than this are two places. */
   farMeters: 1500,
   nearMeters: 250,
@@ -50,6 +63,9 @@ interface PlaceMatch {
   softConflict: boolean
   /** Each names a road or compound the other does not: two sites, even of one firm. */
   otherSite: boolean
+  /** Each puts the problem in its own home compound and names the other's only in passing. */
+  twoHomes: boolean
+  distance: number | undefined
 }
 
 function scopeOf(f: AppealFeatures): 'building' | 'unit' | undefined {
@@ -115,8 +131,10 @@ function placeMatch(a: AppealFeatures, b: AppealFeatures): PlaceMatch {
     (bothAndDisjoint(pa.compounds, pb.compounds) ||
       bothAndDisjoint(a.addrPlaces.roads, b.addrPlaces.roads) ||
       bothAndDisjoint(a.addrPlaces.compounds, b.addrPlaces.compounds))
-  return { value, reasons, hardConflict, softConflict, otherSite }
+  return { value, reasons, hardConflict, softConflict, otherSite, twoHomes, distance }
 }
+
+const CONTEXT_ONLY = 0.6
 
 /** 1 same problem, 0.75 related, 0.5 overlapping, 0 different, undefined when a side has none. */
 function topicMatch(a: string[], b: string[]): number | undefined {
@@ -130,7 +148,7 @@ function topicMatch(a: string[], b: string[]): number | undefined {
   const fb = TOPIC_BY_CODE.get(pb)?.family
   if (fa && fa === fb) return 0.75
   // One side's request is only context on the other side (rule 8): related, not the same.
-  if (b.includes(pa) || a.includes(pb)) return 0.6
+  if (b.includes(pa) || a.includes(pb)) return CONTEXT_ONLY
   if (shared(a, b)) return 0.5
   return 0
 }
@@ -162,51 +180,95 @@ function bigramsOf(f: AppealFeatures): Set<string> {
   return s
 }
 
-/** Scores appeal `a` (the new one) against an earlier appeal `b`. */
-export function scorePair(a: AppealFeatures, b: AppealFeatures): PairScore {
+/**
+ * Scores appeal `a` (the new one) against an earlier appeal `b`: the fitted model's probability
+ * that they are one matter. Rules from the labelling guide stay rules (vetoes): a hard place
+ * conflict (another district, building, intersection, route, plate, pins far apart), and generic
+ * consultations or two personal cases of different citizens never join.
+ */
+export function scorePair(a: AppealFeatures, b: AppealFeatures, ctx: PairContext = NO_CONTEXT): PairScore {
   const citizen = sameCitizen(a.citizen, b.citizen)
   const place = placeMatch(a, b)
   const topic = topicMatch(a.topics, b.topics)
-  // Text similarity is the costly part: skip it when a conflict already decides the pair.
-  const decided = place.hardConflict || topic === 0
-  const text = decided ? 0 : dice(bigramsOf(a), bigramsOf(b))
+  const gapDays = Math.abs(a.at - b.at) / DAY_MS
+  const acute = acuteDays(a.topics) ?? acuteDays(b.topics)
+  const stale = acute !== undefined && gapDays > acute
+  const firmTwoSites = place.otherSite && shared(a.places.entities, b.places.entities) && place.value < 0.85
+  const conflict = place.hardConflict || stale || topic === 0 || firmTwoSites
+  const pinned = (f: AppealFeatures) => f.lat !== undefined && f.lng !== undefined
+  const placeless = (!hasAnyPlace(a) && !pinned(a)) || (!hasAnyPlace(b) && !pinned(b))
+  // Where the labelling guide says two appeals clearly differ, that stays a rule: another place
+  // (hard conflict), an acute incident days over (rule 4), one firm at two sites (rule 4), the
+  // same caller saying it is another matter (rule 5), one
+  // side's request only context in the other (rule 8), and, for different citizens, generic
+  // consultations, an appeal that names no place at all (no place, no name, no pin: nothing says
+  // it is the same place, rule 1), two that each name a place and share none of it (rule 4), or
+  // two personal cases (rule 6). The model weighs everything else.
+  const context = topic === CONTEXT_ONLY
+  const learned = seenTogether(ctx.near, b)
+  const name = sameName(a, b) || sameName(b, a)
+  // Both say where, and nothing of it is shared (no place, name, pin within reach, nor places seen
+  // together before): the same problem at another place (rule 4).
+  const apart = !placeless && place.value === 0 && !name && !learned
+  // The same caller saying "今天是另外一个事" about another problem (rule 5).
+  const otherMatter = citizen && (a.otherMatter === true || b.otherMatter === true) && (topic === undefined || topic < 0.75)
+  const veto =
+    place.hardConflict ||
+    stale ||
+    otherMatter ||
+    firmTwoSites ||
+    context ||
+    (!citizen && (a.generic || b.generic || placeless || apart || (isPersonal(a.topics) && isPersonal(b.topics))))
   const reasons: ReasonCode[] = []
   if (citizen) reasons.push('same-citizen')
   reasons.push(...place.reasons)
   if (topic === 1) reasons.push('same-problem')
   else if (topic !== undefined && topic >= 0.75) reasons.push('related-problem')
-  if (text >= 0.3) reasons.push('similar-text')
+  if (veto) return { score: 0, reasons, same: false, sameCitizen: citizen, conflict, sameProblem: topic === 1, placeConflict: place.hardConflict }
 
-  const t = topic ?? Math.min(1, text * 2)
-  let score = SCORING.placeWeight * place.value + SCORING.topicWeight * t + SCORING.textWeight * text
-  if (citizen) score = Math.max(score, 0.5 + 0.3 * t + 0.2 * text)
-  score = Math.round(Math.min(1, score) * 1000) / 1000
+  const sound = dice(bigramsOf(a), bigramsOf(b))
+  const words = cosine(a.words ?? [], a.wordW ?? [], b.words ?? [], b.wordW ?? [])
+  const grams = cosine(a.grams ?? [], a.gramW ?? [], b.grams ?? [], b.gramW ?? [])
+  const chars = cosine(a.chars ?? [], a.charW ?? [], b.chars ?? [], b.charW ?? [])
+  if (sound >= 0.3 || words >= 0.3) reasons.push('similar-text')
+  if (learned && place.value < 0.6 && !reasons.includes('related-place')) reasons.push('related-place')
+  const x = pairVector({
+    citizen,
+    place: place.value,
+    reasons,
+    distance: place.distance,
+    softConflict: place.softConflict,
+    otherHome: place.twoHomes || firmTwoSites || (bothAndDisjoint(a.addrPlaces.compounds, b.addrPlaces.compounds) && place.value < 0.85),
+    learned,
+    name,
+    placeless,
+    topic,
+    stale,
+    personal: isPersonal(a.topics) || isPersonal(b.topics),
+    sound,
+    words,
+    grams,
+    chars,
+    rare: rarestShared(a, b, ctx.stats),
+    gapDays,
+  })
+  const model = mergeModel()
+  const p = probability(model, x)
+  const score = Math.round(p * 1000) / 1000
+  return { score, reasons, same: p >= model.threshold, sameCitizen: citizen, conflict, sameProblem: topic === 1, x, placeConflict: false }
+}
 
-  const gapDays = Math.abs(a.at - b.at) / DAY_MS
-  const acute = acuteDays(a.topics) ?? acuteDays(b.topics)
-  const stale = acute !== undefined && gapDays > acute
-  let same = false
-  if (!place.hardConflict && !stale && topic !== 0) {
-    const otherHome = bothAndDisjoint(a.addrPlaces.compounds, b.addrPlaces.compounds) && place.value < 0.85
-    if (citizen) {
-      same = !otherHome && ((topic !== undefined && topic >= 0.75) || (topic === undefined && text >= 0.25))
-    } else if (!a.generic && !b.generic && !(isPersonal(a.topics) && isPersonal(b.topics))) {
-      const p = place.softConflict ? place.value - 0.3 : place.value
-      // A compound named after its road (瑞丰小区 / 瑞丰街) is only a related place: enough for
-      // the same problem reported close in time (an incident's first hours), not weeks apart.
-      const closeDays = acute !== undefined ? 1 : 3
-      if (topic !== undefined && topic >= 0.75)
-        same = p >= 0.6 || (p >= 0.4 && (text >= 0.2 || gapDays <= closeDays))
-      else if (topic === undefined) same = p >= 0.6 && text >= 0.35
-      // Otherwise one side's problem is only context in the other's (rule 8), or they overlap
-      // without being the same request: apart, however close the place and wording.
-    }
-  }
-  // One firm at two sites is a conflict for folding: a bare firm name ("恒泰那个工地") must not
-  // bridge the firm's two sites (rule 4). Two compounds hearing one site may still be folded.
-  const firmTwoSites = place.otherSite && shared(a.places.entities, b.places.entities) && place.value < 0.85
-  const conflict = place.hardConflict || stale || topic === 0 || firmTwoSites
-  return { score, reasons, same, sameCitizen: citizen, conflict, sameProblem: topic === 1 }
+/** A name `a` speaks as a place (words.ts) that `b` names too, as a name, compound, road or business. */
+function sameName(a: AppealFeatures, b: AppealFeatures): boolean {
+  const names = a.landmarks ?? []
+  if (names.length === 0) return false
+  const q = b.places
+  return names.some((n) => (b.landmarks ?? []).includes(n) || q.stems.includes(n) || q.compounds.includes(n) || q.entities.includes(n))
+}
+
+function hasAnyPlace(f: AppealFeatures): boolean {
+  const p = f.places
+  return p.compounds.length + p.roads.length + p.intersections.length + p.entities.length + p.routes.length + p.stems.length + (f.landmarks?.length ?? 0) > 0
 }
 
 /** How close in time two reports of one acute incident are when only the cause ties them. */

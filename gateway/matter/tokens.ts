@@ -1,7 +1,11 @@
 /** Index tokens of an appeal: how later appeals find it without scanning the window. */
 import { cellOf, cellsAround } from './geo.ts'
 import { TOPIC_BY_CODE } from './topics.ts'
+import { idf, type TermStats } from './term-weights.ts'
 import type { AppealFeatures } from './types.ts'
+
+/** Rare words an appeal is filed and looked up under: the problem in other words still meets. */
+export const WORD_TOKENS = 4
 
 /**
  * Acute incidents (a burst main, the water cut it causes) are also filed by problem: a resident
@@ -21,8 +25,30 @@ function placeTokens(f: AppealFeatures): string[] {
     ...p.intersections.map((s) => `x:${s}`),
     ...p.entities.map((s) => `e:${s}`),
     ...p.routes.map((s) => `b:${s}`),
+    ...(f.landmarks ?? []).map((s) => `n:${s}`),
     ...incidentTokens(f),
   ]
+}
+
+/** Words an appeal is filed under: its rarest as the window stood at its link (new words first). */
+export function wordWriteTokens(f: AppealFeatures, k = WORD_TOKENS): string[] {
+  const w = f.words ?? []
+  const weights = f.wordW ?? []
+  return w
+    .map((t, i) => ({ t, v: weights[i] ?? 0, i }))
+    .sort((a, b) => b.v - a.v || a.i - b.i)
+    .slice(0, k)
+    .map(({ t }) => `w:${t}`)
+}
+
+/** Words to look up: the rarest that some appeal in the window used (a word nobody used finds nobody). */
+export function wordQueryTokens(f: AppealFeatures, stats: TermStats, k = WORD_TOKENS): string[] {
+  return (f.words ?? [])
+    .filter((t) => (stats.df.get(t) ?? 0) > 0)
+    .map((t, i) => ({ t, v: idf(stats, t), i }))
+    .sort((a, b) => b.v - a.v || a.i - b.i)
+    .slice(0, k)
+    .map(({ t }) => `w:${t}`)
 }
 
 /** Tokens this appeal is stored under. */
@@ -30,6 +56,17 @@ export function writeTokens(f: AppealFeatures): string[] {
   const t = placeTokens(f)
   if (f.lat !== undefined && f.lng !== undefined) t.push(`g:${cellOf(f.lat, f.lng)}`)
   return [...new Set(t)]
+}
+
+/**
+ * Names are filed as compounds or roads (s:), businesses (e:) or spoken names (n:) depending on
+ * how they were said (建材城, 建材市场, 建材那边): a name is also looked up under the other two
+ * (second read, fewer each: the form it was said in is read in full).
+ */
+export function nameTokens(f: AppealFeatures): string[] {
+  const p = f.places
+  const names = [...p.stems, ...p.compounds, ...p.entities.filter((e) => !e.includes(':') && !/\d/u.test(e)), ...(f.landmarks ?? [])]
+  return [...new Set(names)].flatMap((k) => [`s:${k}`, `e:${k}`, `n:${k}`])
 }
 
 /** Tokens to look up for candidates: the same, with the neighbouring geo cells. */

@@ -195,6 +195,9 @@ function syllableIndex(sounds: string): Int32Array {
   return out
 }
 
+/** The caller says this is another matter than the one they raised before (rule 5). */
+export const OTHER_MATTER = /(?:另外一个事|另外一件事|另一个事|另一件事|另外的事|别的事|另一个问题|另外一个问题)/u
+
 /**
  * Topics of a normalised compact text, in order of first mention. Text before "另外一个事"
  * ("前几天反映过暖气，今天是另外一个事") is context, not the request (rule 5).
@@ -202,7 +205,7 @@ function syllableIndex(sounds: string): Int32Array {
 export function detectTopics(compactText: string, textSyllables?: string[], praise = false): string[] {
   let text = compactText
   let syl = textSyllables && textSyllables.length === compactText.length ? textSyllables : undefined
-  const other = /(?:另外一个事|另外一件事|另一个事|另一件事|另外的事|别的事|另一个问题|另外一个问题)/u.exec(text)
+  const other = OTHER_MATTER.exec(text)
   if (other) {
     const cut = other.index + other[0].length
     text = text.slice(cut)

@@ -100,4 +100,16 @@ export interface AppealFeatures {
   areaWide: boolean
   /** No place, and only personal/consultation topics: never an incident shared by citizens. */
   generic: boolean
+  /** The caller says it is another matter than before ("今天是另外一个事", rule 5). */
+  otherMatter?: boolean
+  /** Content words by sound and character bigrams (words.ts) with their weights as the window
+   * stood at the link (term-weights.ts); absent on features stored before the fitted model. */
+  words?: string[]
+  wordW?: number[]
+  grams?: string[]
+  gramW?: number[]
+  chars?: string[]
+  charW?: number[]
+  /** Words jieba tags as places or organisations (place-graph.ts). */
+  landmarks?: string[]
 }

@@ -4,20 +4,24 @@ import { readDataset, readPersons } from '../../gateway/matter/eval/dataset.ts'
 import { runEval } from '../../gateway/matter/eval/run-eval.ts'
 import { REDIS_URL } from './fixtures/linker-setup.ts'
 
-// Guards against regressions, not targets. The dev set scores F1 1.00 and 12/12 big matters, the
-// author-written check sets 0.91-1.00 — all were looked at while writing the rules, so unseen
-// appeals will score lower (see docs/matter-linking.md and test/data/merge-check/README.md).
+// Floors against regressions, not targets: the figures of the committed model (merge-model.json)
+// on the sets it was trained on, a little below what it scores (docs/matter-linking.md has the
+// cross-validated figures, which are the honest ones). The held-out sets (merge-blind,
+// merge-more/holdout) are not here: they are run by hand, once per model, and never tuned on.
 const SETS = [
-  { data: 'test/data/merge/dev.jsonl', persons: 'test/data/merge/persons.json', f1: 0.9 },
-  { data: 'test/data/merge-check/check.jsonl', persons: 'test/data/merge-check/persons.json', f1: 0.85 },
-  { data: 'test/data/merge-check/check2.jsonl', persons: 'test/data/merge-check/persons2.json', f1: 0.85 },
-  { data: 'test/data/merge-check/check3.jsonl', persons: 'test/data/merge-check/persons3.json', f1: 0.85 },
-  { data: 'test/data/merge-check/check4.jsonl', persons: 'test/data/merge-check/persons4.json', f1: 0.85 },
-  { data: 'test/data/merge-check/check5.jsonl', persons: 'test/data/merge-check/persons5.json', f1: 0.85 },
-  { data: 'test/data/merge-check/check6.jsonl', persons: 'test/data/merge-check/persons6.json', f1: 0.85 },
-  { data: 'test/data/merge-check/check7.jsonl', persons: 'test/data/merge-check/persons7.json', f1: 0.85 },
-  { data: 'test/data/merge-check/check8.jsonl', persons: 'test/data/merge-check/persons8.json', f1: 0.85 },
-  { data: 'test/data/merge-check/check9.jsonl', persons: 'test/data/merge-check/persons9.json', f1: 0.85 },
+  { data: 'test/data/merge/dev.jsonl', persons: 'test/data/merge/persons.json', f1: 0.9, p: 0.85, bigMissed: 1 },
+  { data: 'test/data/merge-check/check.jsonl', persons: 'test/data/merge-check/persons.json', f1: 0.9, p: 0.9, bigMissed: 1 },
+  { data: 'test/data/merge-check/check2.jsonl', persons: 'test/data/merge-check/persons2.json', f1: 0.85, p: 0.9, bigMissed: 1 },
+  { data: 'test/data/merge-check/check3.jsonl', persons: 'test/data/merge-check/persons3.json', f1: 0.85, p: 0.9, bigMissed: 1 },
+  { data: 'test/data/merge-check/check4.jsonl', persons: 'test/data/merge-check/persons4.json', f1: 0.85, p: 0.9, bigMissed: 1 },
+  { data: 'test/data/merge-check/check5.jsonl', persons: 'test/data/merge-check/persons5.json', f1: 0.85, p: 0.9, bigMissed: 1 },
+  { data: 'test/data/merge-check/check6.jsonl', persons: 'test/data/merge-check/persons6.json', f1: 0.85, p: 0.85, bigMissed: 1 },
+  { data: 'test/data/merge-check/check7.jsonl', persons: 'test/data/merge-check/persons7.json', f1: 0.85, p: 0.9, bigMissed: 1 },
+  { data: 'test/data/merge-check/check8.jsonl', persons: 'test/data/merge-check/persons8.json', f1: 0.8, p: 0.8, bigMissed: 1 },
+  { data: 'test/data/merge-check/check9.jsonl', persons: 'test/data/merge-check/persons9.json', f1: 0.8, p: 0.75, bigMissed: 1 },
+  { data: 'test/data/merge-more/train.jsonl', persons: 'test/data/merge-more/train-persons.json', f1: 0.55, p: 0.85, bigMissed: 8 },
+  { data: 'test/data/merge-more/train2.jsonl', persons: 'test/data/merge-more/train2-persons.json', f1: 0.65, p: 0.9, bigMissed: 4 },
+  { data: 'test/data/merge-more/train3.jsonl', persons: 'test/data/merge-more/train3-persons.json', f1: 0.65, p: 0.7, bigMissed: 2 },
 ]
 
 t.test('the linker keeps its quality on the labelled sets', async (t) => {
@@ -26,8 +30,8 @@ t.test('the linker keeps its quality on the labelled sets', async (t) => {
   for (const set of SETS) {
     const r = await runEval(redis, readDataset(set.data), readPersons(set.persons))
     t.ok(r.all.f1 >= set.f1, `${set.data}: F1 ${r.all.f1.toFixed(2)} >= ${set.f1}`)
-    t.ok(r.all.precision >= 0.9, `${set.data}: precision ${r.all.precision.toFixed(2)}`)
-    t.ok(r.big.found >= r.big.total - 1, `${set.data}: big matters ${r.big.found}/${r.big.total}`)
+    t.ok(r.all.precision >= set.p, `${set.data}: precision ${r.all.precision.toFixed(2)} >= ${set.p}`)
+    t.ok(r.big.found >= r.big.total - set.bigMissed, `${set.data}: big matters ${r.big.found}/${r.big.total}`)
   }
   t.equal((await redis.keys('eval-*:matter:*')).length, 0, 'the evals left no keys behind')
 })

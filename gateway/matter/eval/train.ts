@@ -1,0 +1,124 @@
+/**
+ * npm run train:merge — fits the 并案 pair model (merge-model.json) on the labelled training sets.
+ *
+ * 1. Every training set is fed through the real linker to collect its candidate pairs (collect.ts).
+ * 2. Leave-one-set-out cross-validation: for each set, a model fitted on the others clusters it
+ *    (replayed in memory); the regularisation and the threshold are the pair with the best pooled
+ *    out-of-fold F1 among those with pooled precision >= MIN_PRECISION.
+ * 3. The final model is fitted on all training sets with that regularisation and written with
+ *    the threshold, the training sets and the cross-validated figures of every set, measured by
+ *    the real linker (runEval) with that set's fold model.
+ * Deterministic: Newton's method, sets and rows in file order — the same data give the same file.
+ * The held-out sets (merge-blind, merge-more/holdout) are never read here.
+ */
+import { writeFileSync } from 'node:fs'
+import { Redis } from 'ioredis'
+import { loadConfig } from '../../../config/load.ts'
+import { useModel, type MergeModel } from '../merge-model.ts'
+import { FEATURES } from '../pair-features.ts'
+import { collectPairs, rowsOf, simulate, type PairSet } from './collect.ts'
+import { readDataset, readPersons } from './dataset.ts'
+import { fitLogistic, predict, type Fitted } from './logistic.ts'
+import { pairMetrics } from './metrics.ts'
+import { runEval } from './run-eval.ts'
+
+/** name, data, persons, independent (written without the lexicon and place rules in view). */
+export const TRAINING_SETS: [string, string, string, boolean][] = [
+  ['dev', 'test/data/merge/dev.jsonl', 'test/data/merge/persons.json', false],
+  ['check', 'test/data/merge-check/check.jsonl', 'test/data/merge-check/persons.json', false],
+  ...[2, 3, 4, 5, 6, 7, 8, 9].map((i): [string, string, string, boolean] => [`check${i}`, `test/data/merge-check/check${i}.jsonl`, `test/data/merge-check/persons${i}.json`, false]),
+  ['train', 'test/data/merge-more/train.jsonl', 'test/data/merge-more/train-persons.json', true],
+  ['train2', 'test/data/merge-more/train2.jsonl', 'test/data/merge-more/train2-persons.json', true],
+  ['train3', 'test/data/merge-more/train3.jsonl', 'test/data/merge-more/train3-persons.json', true],
+]
+const LAMBDAS = [0.3, 1, 3, 10]
+const THRESHOLDS = Array.from({ length: 16 }, (_, i) => Math.round((0.2 + i * 0.05) * 100) / 100)
+const MIN_PRECISION = 0.9
+const JOINS: MergeModel['join'][] = ['max', 'noisy-or']
+
+const round = (x: number, d = 4) => Math.round(x * 10 ** d) / 10 ** d
+const fmt = (x: number) => x.toFixed(2)
+
+function fitWithout(sets: PairSet[], skip: PairSet | undefined, lambda: number): Fitted {
+  const { X, y, w } = rowsOf(sets.filter((s) => s !== skip))
+  return fitLogistic(X, y, lambda, w)
+}
+
+/** Pooled pairwise figures of a group of sets. */
+function pooled(results: { tp: number; pred: number; truth: number }[]): { p: number; r: number; f1: number } {
+  const tp = results.reduce((a, x) => a + x.tp, 0)
+  const pred = results.reduce((a, x) => a + x.pred, 0)
+  const truth = results.reduce((a, x) => a + x.truth, 0)
+  const p = pred ? tp / pred : 1
+  const r = truth ? tp / truth : 1
+  return { p, r, f1: p + r ? (2 * p * r) / (p + r) : 0 }
+}
+
+function asModel(f: Fitted, threshold: number, extra: Record<string, unknown> = {}): MergeModel {
+  return { features: [...FEATURES], weights: f.weights.map((w) => round(w)), bias: round(f.bias), threshold, ...extra }
+}
+
+async function main(): Promise<void> {
+  const redis = new Redis(loadConfig().redis.url, { maxRetriesPerRequest: 2 })
+  try {
+    const sets: PairSet[] = []
+    for (const [name, data, persons, independent] of TRAINING_SETS) {
+      sets.push(await collectPairs(redis, name, independent, readDataset(data), readPersons(persons)))
+    }
+    const { y } = rowsOf(sets)
+    process.stderr.write(`pairs: ${y.length} (${y.filter((v) => v === 1).length} same matter) from ${sets.length} sets\n`)
+
+    // Out-of-fold pair counts per (lambda, threshold), pooled within each group of sets; the
+    // objective is the mean F1 of the two groups, each group's precision at least MIN_PRECISION.
+    let best = { lambda: 1, threshold: 0.5, join: 'max' as MergeModel['join'], f1: -1, p: 0, r: 0, old: '', ind: '' }
+    for (const lambda of LAMBDAS) {
+      const folds = sets.map((s) => ({ s, m: fitWithout(sets, s, lambda) }))
+      for (const [join, threshold] of JOINS.flatMap((j) => THRESHOLDS.map((t) => [j, t] as const))) {
+        const res = folds.map(({ s, m }) => {
+          const r = pairMetrics(simulate(s, (x) => predict(m, x), threshold, join), s.truth)
+          return { independent: s.independent, tp: r.precision * r.predictedPairs, pred: r.predictedPairs, truth: r.truePairs }
+        })
+        const old = pooled(res.filter((x) => !x.independent))
+        const ind = pooled(res.filter((x) => x.independent))
+        const all = pooled(res)
+        const f1 = (old.f1 + ind.f1) / 2
+        const show = (g: { p: number; r: number; f1: number }) => `P=${fmt(g.p)} R=${fmt(g.r)} F1=${fmt(g.f1)}`
+        if (process.env.TRAIN_VERBOSE) process.stderr.write(`lambda=${lambda} ${join} t=${threshold}: older ${show(old)}; independent ${show(ind)}\n`)
+        if (old.p >= MIN_PRECISION && ind.p >= MIN_PRECISION && f1 > best.f1) {
+          best = { lambda, threshold, join, f1, p: all.p, r: all.r, old: show(old), ind: show(ind) }
+        }
+      }
+    }
+    process.stderr.write(
+      `chosen by leave-one-set-out CV: lambda=${best.lambda} threshold=${best.threshold} join=${best.join}; older sets ${best.old}; independent sets ${best.ind}\n`,
+    )
+
+    // Cross-validated figures by the real linker: each set linked with the model fitted without it.
+    const cv: Record<string, string> = {}
+    for (const s of sets) {
+      useModel(asModel(fitWithout(sets, s, best.lambda), best.threshold, { join: best.join }))
+      const r = await runEval(redis, s.data, s.persons)
+      cv[s.name] = `P=${fmt(r.all.precision)} R=${fmt(r.all.recall)} F1=${fmt(r.all.f1)} big=${r.big.found}/${r.big.total}`
+      process.stderr.write(`cv ${s.name}: merge: ${cv[s.name]}\n`)
+    }
+    useModel(undefined)
+
+    const final = fitWithout(sets, undefined, best.lambda)
+    const model = asModel(final, best.threshold, {
+      join: best.join,
+      trainedOn: TRAINING_SETS.map(([name]) => name),
+      lambda: best.lambda,
+      pooledCv: { olderSets: best.old, independentSets: best.ind },
+      cv,
+    })
+    const out = new URL('../merge-model.json', import.meta.url)
+    writeFileSync(out, `${JSON.stringify(model, null, 1)}\n`)
+    const ranked = FEATURES.map((f, i) => [f, model.weights[i]!] as const).sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]))
+    process.stderr.write(`weights: ${ranked.map(([f, w]) => `${f} ${w.toFixed(2)}`).join(', ')}; bias ${model.bias.toFixed(2)}\n`)
+    process.stdout.write(`wrote ${out.pathname}\n`)
+  } finally {
+    redis.disconnect()
+  }
+}
+
+await main()

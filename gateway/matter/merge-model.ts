@@ -1,0 +1,60 @@
+/**
+ * The fitted pair model: logistic regression over pair-features.ts, coefficients in
+ * merge-model.json written by `npm run train:merge` (gateway/matter/eval/train.ts). Nothing here
+ * is set by hand; the threshold is the one cross-validation chose.
+ */
+import { readFileSync } from 'node:fs'
+import { FEATURES } from './pair-features.ts'
+
+export interface MergeModel {
+  features: string[]
+  weights: number[]
+  bias: number
+  threshold: number
+  /** How members' probabilities make the matter's: the best one, or noisy-or of the best three. */
+  join?: 'max' | 'noisy-or'
+  [k: string]: unknown
+}
+
+export function checkModel(m: MergeModel): MergeModel {
+  if (m.features.length !== FEATURES.length || m.features.some((f, i) => f !== FEATURES[i]) || m.weights.length !== FEATURES.length) {
+    throw new Error('merge-model.json was trained on another feature list: run npm run train:merge')
+  }
+  return m
+}
+
+let current: MergeModel | undefined
+
+/** The committed model (or one installed by the trainer for cross-validation). */
+export function mergeModel(): MergeModel {
+  current ??= checkModel(JSON.parse(readFileSync(new URL('./merge-model.json', import.meta.url), 'utf8')) as MergeModel)
+  return current
+}
+
+/** Trainer seam: score with another model (a cross-validation fold) in this process. */
+export function useModel(m: MergeModel | undefined): void {
+  current = m ? checkModel(m) : undefined
+}
+
+export function probability(m: MergeModel, x: number[]): number {
+  let z = m.bias
+  for (let i = 0; i < x.length; i++) z += m.weights[i]! * x[i]!
+  return 1 / (1 + Math.exp(-z))
+}
+
+/** Members whose evidence adds up (noisy-or): the best few, so a big matter does not win by size. */
+export const JOIN_MEMBERS = 3
+
+/**
+ * A matter's probability from its members'. Members at another place for sure (`conflicts`) speak
+ * against it: when they outnumber the members that pass the threshold, the matter is elsewhere
+ * (a bare shop name that fits one member, while two name another kind of shop on that road).
+ */
+export function matterScore(ps: number[], join: MergeModel['join'] = 'max', conflicts = 0, threshold = 0.5): number {
+  if (ps.length === 0) return 0
+  if (conflicts > 0 && conflicts > ps.filter((p) => p >= threshold).length) return 0
+  if (join !== 'noisy-or') return Math.max(...ps)
+  let miss = 1
+  for (const p of [...ps].sort((a, b) => b - a).slice(0, JOIN_MEMBERS)) miss *= 1 - p
+  return 1 - miss
+}

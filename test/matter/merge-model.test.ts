@@ -1,0 +1,35 @@
+import t from 'tap'
+import { checkModel, matterScore, mergeModel } from '../../gateway/matter/merge-model.ts'
+import { FEATURES } from '../../gateway/matter/pair-features.ts'
+import { fitLogistic, predict } from '../../gateway/matter/eval/logistic.ts'
+import { idf, type TermStats } from '../../gateway/matter/term-weights.ts'
+
+t.test('the fitted model', async (t) => {
+  await t.test('the committed coefficients belong to the features the scorer computes', async (t) => {
+    const m = mergeModel()
+    t.same(m.features, [...FEATURES])
+    t.ok(m.threshold > 0 && m.threshold < 1, `threshold ${m.threshold} chosen by cross-validation`)
+    t.throws(() => checkModel({ ...m, features: m.features.slice(1) }), /train:merge/, 'a model of another feature list refuses to load')
+  })
+
+  await t.test('fitting is deterministic and separates what the data separates', async (t) => {
+    const X = [[1, 0], [0.9, 0.1], [0.8, 0], [0, 1], [0.1, 0.9], [0, 0.8]]
+    const y = [1, 1, 1, 0, 0, 0]
+    const a = fitLogistic(X, y, 1)
+    const b = fitLogistic(X, y, 1)
+    t.same(a, b, 'same rows, same coefficients')
+    t.ok(predict(a, [1, 0]) > 0.5 && predict(a, [0, 1]) < 0.5)
+  })
+
+  await t.test('members at another place for sure outvote a weak match', async (t) => {
+    t.equal(matterScore([0.8], 'max', 2, 0.7), 0, 'two members elsewhere, one match: elsewhere')
+    t.equal(matterScore([0.8, 0.75], 'max', 1, 0.7), 0.8)
+    t.ok(Math.abs(matterScore([0.5, 0.5], 'noisy-or') - 0.75) < 1e-9, 'noisy-or adds evidence up')
+  })
+
+  await t.test('a word every appeal uses weighs less than a word two appeals share', async (t) => {
+    const stats: TermStats = { n: 100, df: new Map([['w fan ying', 95], ['w hua fen chi', 2]]) }
+    t.ok(idf(stats, 'w fan ying') < idf(stats, 'w hua fen chi'))
+    t.ok(idf(stats, 'w fan ying') > 0, 'still counts a little')
+  })
+})
