@@ -67,7 +67,11 @@ export function extractFeatures(appeal: Appeal): AppealFeatures {
  * bare name (恒泰, 力美) — resolved against the index by the linker, never stored as such.
  */
 export function readAppeal(appeal: Appeal): { features: AppealFeatures; mentions: string[] } {
-  const content = normalizeText(String(appeal.content ?? '').slice(0, MAX_CHARS * 2)).slice(0, MAX_CHARS)
+  // A call taken by the gateway carries our own placeholder text until the agent writes the summary:
+  // it says nothing of the matter, and every call would share it. Such a call links by the caller's
+  // number (identity) alone. (Voice records imported with a transcript have no `call` and keep it.)
+  const said = appeal.channel === 'voice' && appeal.call ? '' : String(appeal.content ?? '')
+  const content = normalizeText(said.slice(0, MAX_CHARS * 2)).slice(0, MAX_CHARS)
   const address = normalizeText(appeal.location?.address ?? '')
   const addrPlaces = extractPlaces(address)
   const places = mergePlaces(addrPlaces, extractPlaces(content))

@@ -337,7 +337,10 @@ export class CallRouter {
   async #reconcile(serverId: string, live: LiveChannel[]): Promise<void> {
     const liveIds = new Set(live.map((c) => c.callId))
     for (const a of [...this.#calls.values()]) {
-      if (a.call.serverId === serverId && !liveIds.has(a.call.callId)) await this.#hangup(a.call.callId, 'GONE_WHILE_DISCONNECTED')
+      if (a.call.serverId !== serverId) continue
+      if (!liveIds.has(a.call.callId)) await this.#hangup(a.call.callId, 'GONE_WHILE_DISCONNECTED')
+      // Music (or its start) may have been lost with the socket: nobody waits in silence.
+      else if (a.phase === 'waiting') await a.waiting?.restartMusic().catch((err: Error) => a.log.warn({ err: { message: err.message } }, 'hold music not restarted'))
     }
     for (const c of live) {
       if (c.direction !== 'inbound' || c.application !== 'park' || this.#calls.has(c.callId)) continue

@@ -25,7 +25,7 @@ export interface WaitingCallOptions {
 
 export class WaitingCall {
   readonly #o: WaitingCallOptions
-  readonly #timers: NodeJS.Timeout[] = []
+  readonly #timers = new Set<NodeJS.Timeout>()
   #callbackOffered = false
   #stopped = false
 
@@ -35,12 +35,20 @@ export class WaitingCall {
 
   async start(): Promise<void> {
     const { waiting } = this.#o
-    await this.#o.media.play(this.#o.serverId, this.#o.callId, waiting.music, { wait: false })
+    // A failed start (the socket went away) is retried by restartMusic() after the reconnect.
+    await this.#guard(() => this.#o.media.play(this.#o.serverId, this.#o.callId, waiting.music, { wait: false }))
     if (waiting.announceEverySeconds > 0) this.#every(waiting.announceEverySeconds, () => this.#announce())
     if (waiting.callbackOfferAfterSeconds > 0 && this.#o.canCallBack) {
       this.#after(waiting.callbackOfferAfterSeconds, () => this.#offerCallback())
     }
     if (waiting.maxWaitSeconds > 0) this.#after(waiting.maxWaitSeconds, () => this.#o.onMaxWait())
+  }
+
+  /** After the event socket came back: the music may have failed to start while it was away. */
+  async restartMusic(): Promise<void> {
+    if (this.#stopped) return
+    await this.#o.media.stopMedia(this.#o.serverId, this.#o.callId)
+    await this.#o.media.play(this.#o.serverId, this.#o.callId, this.#o.waiting.music, { wait: false })
   }
 
   /** DTMF while waiting: 1 after the call-back offer keeps the place and ends the call. */
@@ -53,6 +61,7 @@ export class WaitingCall {
   async stop(silence: boolean): Promise<void> {
     this.#stopped = true
     for (const t of this.#timers) clearTimeout(t)
+    this.#timers.clear()
     if (silence) await this.#o.media.stopMedia(this.#o.serverId, this.#o.callId)
   }
 
@@ -78,14 +87,18 @@ export class WaitingCall {
     const tick = () => {
       if (this.#stopped) return
       this.#guard(fn).finally(() => {
-        if (!this.#stopped) this.#timers.push(setTimeout(tick, seconds * 1000).unref())
+        if (!this.#stopped) this.#after(seconds, tick)
       })
     }
-    this.#timers.push(setTimeout(tick, seconds * 1000).unref())
+    this.#after(seconds, tick)
   }
 
   #after(seconds: number, fn: () => unknown): void {
-    this.#timers.push(setTimeout(() => !this.#stopped && void this.#guard(async () => fn()), seconds * 1000).unref())
+    const t = setTimeout(() => {
+      this.#timers.delete(t)
+      if (!this.#stopped) void this.#guard(async () => fn())
+    }, seconds * 1000).unref()
+    this.#timers.add(t)
   }
 
   async #guard(fn: () => Promise<unknown>): Promise<void> {

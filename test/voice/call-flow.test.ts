@@ -150,3 +150,14 @@ t.test('FreeSWITCH gone with calls up: its waiting calls end in the ACD within 5
   t.notOk((await s.stack.acd.status('1001')).offer, 'nothing offered')
   t.equal(s.voice!.media.upServers().length, 0)
 })
+
+t.test('after the event socket comes back, a caller still waiting hears the music again (never left in silence)', async (t) => {
+  const s = await voiceScene(t)
+  const caller = await s.peer.placeCall({ destination: '12345', callerNumber: '13300007777' })
+  await until(() => played(s, /^local_stream:\/\/moh$/)[0], 'waiting with music')
+  const before = played(s, /^local_stream:\/\/moh$/).length
+  s.peer.dropConnections()
+  await until(() => played(s, /^local_stream:\/\/moh$/).length > before, 'music started again after the reconnect')
+  t.ok(s.peer.commands.some((c) => c.line === `api uuid_break ${caller} all`), 'what was left of it stopped first')
+  t.ok(s.voice!.router.activeCalls().some((c) => c.callId === caller), 'the call still waits')
+})

@@ -56,6 +56,8 @@ export class EslConnection {
     return new Promise((resolve, reject) => {
       const conn = new modesl.Connection(target.host, target.port, target.password)
       const socket = conn.socket!
+      // modesl writes a command in several pieces: with Nagle on, each waits for a delayed ACK (~40 ms).
+      socket.setNoDelay(true)
       let settled = false
       const fail = (err: Error) => {
         if (settled) return
