@@ -1,7 +1,7 @@
 /**
  * What an agent does to the call from the console, carried out over the event socket by whichever
  * process holds the agent's socket (the call's legs are named in Redis: ./agent-calls.ts).
- *   hold     the agent leg is held (uuid_hold: no audio either way) and the caller hears hold music
+ *   hold     the agent leg is held (uuid_hold: no audio either way); FreeSWITCH plays hold music to the caller
  *   hangup   ends the call (in a three-party call: the agent leaves, the others go on)
  *   transfer to an agent or a queue: the ACD re-queues the appeal and the caller waits with music
  *            until the next agent answers (the router hears appeal-released); to a number: the caller
@@ -38,9 +38,10 @@ export class CallControl {
   async hold(agentId: string, on: boolean): Promise<void> {
     const c = await this.#call(agentId)
     const { media, voice } = this.#o
+    // FreeSWITCH plays the held leg's `hold_music` to the other party itself and stops it on resume
+    // (a music broadcast of our own outlived the resume on the real server).
+    if (on) await media.setVar(c.serverId, c.legId, 'hold_music', voice.waiting.music)
     await media.hold(c.serverId, c.legId, on)
-    if (on) await media.broadcast(c.serverId, c.callId, voice.waiting.music)
-    else await media.stopMedia(c.serverId, c.callId)
   }
 
   async hangup(agentId: string): Promise<void> {

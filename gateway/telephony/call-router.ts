@@ -120,6 +120,8 @@ export class CallRouter {
     this.#calls.set(call.callId, active)
     log.info({ caller: phone ? maskPhone(phone) : 'withheld', knownHotline: known }, 'call arrived')
     await this.#o.media.take(call.serverId, call.callId)
+    // Phrases (position, wait) are looked up in the channel's language (FreeSWITCH's default: en).
+    await this.#o.media.setVar(call.serverId, call.callId, 'language', 'zh').catch((err: Error) => log.warn({ err: { message: err.message } }, 'language not set'))
     const flow = voice.flowByHotline[profile.number] ?? voice.defaultFlow
     const outcome = await this.#o.runIvr(flow, { call, hotline: profile, signal: active.abort.signal, log })
     await this.#afterIvr(active, outcome)

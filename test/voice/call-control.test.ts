@@ -14,16 +14,19 @@ async function onACall(t: Parameters<typeof voiceScene>[0], s: VoiceScene) {
   return { ws, caller, leg }
 }
 
-t.test('hold from the console: the agent leg is held and the caller hears music; resume stops it', async (t) => {
+t.test('hold from the console: the agent leg is held with the hold music set for the caller; resume ends it', async (t) => {
   const s = await voiceScene(t)
   const { ws, caller, leg } = await onACall(t, s)
   const held = await ws.request('call.hold', { on: true })
   t.match(held, { type: 'ack', held: true })
-  t.ok(s.peer.commands.some((c) => c.line === `api uuid_hold ${leg}`), 'agent leg held')
-  t.ok(s.peer.commands.some((c) => c.line === `api uuid_broadcast ${caller} local_stream://moh aleg`), 'music to the caller')
+  const setMusic = s.peer.commands.findIndex((c) => c.line === `api uuid_setvar ${leg} hold_music local_stream://moh`)
+  const hold = s.peer.commands.findIndex((c) => c.line === `api uuid_hold ${leg}`)
+  t.ok(setMusic >= 0 && setMusic < hold, 'the music FreeSWITCH plays to the caller is set before the hold')
+  t.match(s.peer.channels().find((c) => c.uuid === leg), { held: true }, 'agent leg held')
+  t.notOk(s.peer.commands.some((c) => c.line.startsWith(`api uuid_broadcast ${caller}`)), 'no music of our own that could outlive the resume')
   await ws.request('call.hold', { on: false })
   t.ok(s.peer.commands.some((c) => c.line === `api uuid_hold off ${leg}`), 'agent leg resumed')
-  t.ok(s.peer.commands.some((c) => c.line === `api uuid_break ${caller} all`), 'music stopped')
+  t.match(s.peer.channels().find((c) => c.uuid === leg), { held: false })
 })
 
 t.test('a refusal of FreeSWITCH reaches the console as a coded error; call control off a call is refused', async (t) => {

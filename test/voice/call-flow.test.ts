@@ -23,6 +23,7 @@ t.test('a call to 12345 hears the greeting and reaches a ready agent whose phone
   }, 'agent 1001 on the call')
   t.equal(played(s, /\/welcome\.wav$/).length, 1, 'the short greeting was played')
   t.equal(played(s, /notice-/).length, 0, 'no merge notice on 12345 itself')
+  t.ok(s.peer.commands.some((c) => c.line === `api uuid_setvar ${caller} language zh`), 'phrases will be spoken in Chinese')
   const agentLeg = await until(() => s.peer.channels().find((c) => c.uuid === caller)?.bridgedTo, 'caller bridged')
   const originate = s.peer.commands.find((c) => /originate .*user\/1001/.test(c.line))
   t.match(originate?.line, /gw_leg=agent/, 'the agent leg is marked as ours')

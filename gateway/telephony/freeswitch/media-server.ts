@@ -119,7 +119,12 @@ export class MediaServer {
   }
 
   async #liveChannels(conn: EslConnection): Promise<LiveChannel[]> {
-    const rows = parseChannels(await conn.api('show channels as json'))
+    // `show channels` still lists a channel for a few tens of ms after its CHANNEL_HANGUP_COMPLETE
+    // (seen on the real server); uuid_exists does not. The subscription is already made, so a
+    // hang-up after this check arrives as an event.
+    const listed = parseChannels(await conn.api('show channels as json'))
+    const exists = await Promise.all(listed.map((r) => conn.api(`uuid_exists ${r.uuid}`).then((v) => v.trim() === 'true', () => false)))
+    const rows = listed.filter((_, i) => exists[i])
     return rows.map((r) => ({
       callId: r.uuid,
       direction: r.direction === 'outbound' ? 'outbound' : 'inbound',
