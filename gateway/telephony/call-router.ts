@@ -314,12 +314,12 @@ export class CallRouter {
       if (a.agentLeg) await this.#o.agentCalls.clear(a.agentLeg.agentId, a.call.callId)
       return this.#forget(a)
     }
-    a.phase = 'ended'
+    // Over for the router at once; the ACD and the 漏接回拨 list follow.
+    this.#forget(a)
     await a.waiting?.stop(false)
     if (a.agentLeg) await this.#o.media.hangup(a.call.serverId, a.agentLeg.legId).catch(() => undefined)
     if (a.appealId) await this.#abandoned(a, cause)
     else a.log.info({ cause }, 'caller hung up during the greeting')
-    this.#forget(a)
   }
 
   async #abandoned(a: ActiveCall, cause: string): Promise<void> {

@@ -133,7 +133,9 @@ function run(): void {
   })
 
   t.test('no agent ready: hold music, the call-back offer, and 1 keeps the place; the call-back connects caller and agent', async (t) => {
-    const s = await realScene(t, { voice: { waiting: { announceEverySeconds: 2, callbackOfferAfterSeconds: 3 } } })
+    // No position announcements here (the scenario above has them): queued behind them, the offer
+    // would come seconds later than the caller's key press is scheduled.
+    const s = await realScene(t, { voice: { waiting: { announceEverySeconds: 0, callbackOfferAfterSeconds: 3 } } })
     const welcomeMs = promptMs(s.fs.promptsDir, 'welcome')
     // 1 is pressed well after the call-back offer has started (3 s into the wait).
     const caller = await s.sipp.caller('12345', '13900001111', { kind: 'dtmf1', afterMs: welcomeMs + 6500 })

@@ -1,3 +1,4 @@
+import { createSocket } from 'node:dgram'
 /**
  * sipp processes for the real-server suite, all on 127.0.0.1 with free ports: citizens calling the
  * carrier profile (test/real/sipp/caller*.xml), agent phones that REGISTER with digest as 1001/1002
@@ -77,7 +78,11 @@ export class SippKit {
     ], port)
     const code = await reg.exited
     if (code !== 0) throw new Error(`agent ${id} could not register (sipp exit ${code}):\n${reg.messages()}`)
-    return this.#phone(`phone-${id}-${behaviour}`, behaviour, port)
+    const phone = await this.#phone(`phone-${id}-${behaviour}`, behaviour, port)
+    // The registration points at this port: an INVITE sent before the phone's sipp holds it meets a
+    // closed port (FreeSWITCH: NORMAL_TEMPORARY_FAILURE). Wait until it is bound.
+    await udpPortTaken(port, 5000)
+    return phone
   }
 
   /** A phone outside, reached through the carrier profile at `sofia/carrier/<number>@127.0.0.1:<port>`. */
@@ -127,4 +132,19 @@ export class SippKit {
     this.#all.push(s)
     return s
   }
+}
+
+/** Resolves once something holds UDP port `port` on 127.0.0.1 (binding it fails). */
+async function udpPortTaken(port: number, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs
+  while (Date.now() < end) {
+    const taken = await new Promise<boolean>((resolve) => {
+      const sock = createSocket('udp4')
+      sock.once('error', () => resolve(true))
+      sock.bind(port, '127.0.0.1', () => sock.close(() => resolve(false)))
+    })
+    if (taken) return
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  throw new Error(`no sipp listening on UDP ${port} after ${timeoutMs} ms`)
 }
