@@ -2,11 +2,12 @@
  * Loads the configuration once: defaults (schema) <- JSON file <- environment. Validates, freezes.
  * The only module that reads process.env.
  */
-import { readFileSync, existsSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { Value } from '@sinclair/typebox/value'
 import { AgentConfigSchema, ConfigSchema, HotlineSchema, type Config } from './schema.ts'
-import { CFG_ERR_DEMO_IN_PRODUCTION, CFG_ERR_FILE, CFG_ERR_INVALID } from './errors.ts'
+import { CFG_ERR_DEMO_IN_PRODUCTION, CFG_ERR_INVALID } from './errors.ts'
+import { readJsonFile } from './read-json.ts'
 import { Type } from '@sinclair/typebox'
 
 export interface LoadOptions {
@@ -58,17 +59,7 @@ function defaultFile(root: string): string | undefined {
 }
 
 function readJson(path: string): Json {
-  let text: string
-  try {
-    text = readFileSync(path, 'utf8')
-  } catch (err) {
-    throw new CFG_ERR_FILE(path, (err as Error).message)
-  }
-  try {
-    return JSON.parse(text) as Json
-  } catch (err) {
-    throw new CFG_ERR_FILE(path, (err as Error).message)
-  }
+  return readJsonFile(path) as Json
 }
 
 /** Environment variables the gateway reads, and where each lands in the schema. */

@@ -5,11 +5,12 @@
  * Anything wrong stops startup with CFG_ERR_INVALID naming the file and field, e.g.
  * /ivr/night.json/steps/2/prompt.
  */
-import { readFileSync, readdirSync } from 'node:fs'
+import { readdirSync } from 'node:fs'
 import { basename, resolve } from 'node:path'
 import { Type } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import { CFG_ERR_FILE } from '../config/errors.ts'
+import { readJsonFile } from '../config/read-json.ts'
 import { checkFlow, invalid, type Flow } from './flow-schema.ts'
 import { STEPS, type StepRegistry } from './steps/index.ts'
 
@@ -55,7 +56,7 @@ export function loadFlows(opts: LoadFlowsOptions = {}): IvrConfig {
   const bases = new Map<string, string>()
   for (const name of names.filter((n) => n !== HOLIDAYS_FILE)) {
     const base = `/ivr/${name}`
-    const flow = checkFlow(readJson(resolve(dir, name)), base, steps)
+    const flow = checkFlow(readJsonFile(resolve(dir, name)), base, steps)
     const id = name.slice(0, -'.json'.length)
     if (flow.id !== id) throw invalid(`${base}/id`, `must be "${id}", the file name`)
     flows.set(id, flow)
@@ -121,14 +122,14 @@ function checkReachesEnd(flows: Map<string, Flow>, bases: Map<string, string>, s
 const PromptIndexSchema = Type.Record(Type.String({ pattern: '^[a-z0-9_/-]+$' }), Type.String({ minLength: 1 }))
 
 function loadPrompts(file: string, base: string): Record<string, string> {
-  const raw = readJson(file)
+  const raw = readJsonFile(file)
   const first = Value.Errors(PromptIndexSchema, raw).First()
   if (first) throw invalid(`${base}${first.path}`, first.message)
   return Object.freeze(raw as Record<string, string>)
 }
 
 function loadHolidays(file: string, base: string): ReadonlySet<string> {
-  const raw = readJson(file)
+  const raw = readJsonFile(file)
   const schema = Type.Array(Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' }))
   const first = Value.Errors(schema, raw).First()
   if (first) throw invalid(`${base}${first.path}`, first.message)
@@ -139,20 +140,6 @@ function loadHolidays(file: string, base: string): ReadonlySet<string> {
     if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== d) throw invalid(`${base}/${i}`, `${d} is not a calendar day`)
   })
   return new Set(days)
-}
-
-function readJson(path: string): unknown {
-  let text: string
-  try {
-    text = readFileSync(path, 'utf8')
-  } catch (err) {
-    throw new CFG_ERR_FILE(path, (err as Error).message)
-  }
-  try {
-    return JSON.parse(text)
-  } catch (err) {
-    throw new CFG_ERR_FILE(path, (err as Error).message)
-  }
 }
 
 function deepFreeze<T>(value: T): T {
