@@ -10,6 +10,7 @@ import { promptMs, realSuiteSkipReason } from './helpers/freeswitch.ts'
 import { realScene, realServer, until, type RealScene } from './helpers/real-scene.ts'
 import type { FsEventRecord } from './helpers/esl-observer.ts'
 import { agentSocket } from '../console/helpers/matter-scene.ts'
+import { TestClient } from '../console/helpers/ws-client.ts'
 import { tcpProxy, type TcpProxy } from '../helpers/tcp-proxy.ts'
 import { latencyProxy } from './helpers/latency-proxy.ts'
 import type { DeepPartial } from '../../config/load.ts'
@@ -261,6 +262,56 @@ function run(): void {
     t.match(list, /13800138002/, 'the caller is in the conference')
     t.match(list, /sofia\/agents\/1001@/, 'the agent is in the conference')
     t.match(list, /sofia\/carrier\/110@/, 'the third party is in the conference')
+  })
+
+  t.test("a supervisor listens in on an agent's call, then whispers, then barges: FreeSWITCH eavesdrops on the agent leg", async (t) => {
+    const s = await realScene(t)
+    const supPhone = await s.sipp.agentPhone('9001', 'answer')
+    const { uuid, leg } = await onACall(t, s, '13800138004')
+    const o = s.fs.observer
+    const sup = await TestClient.open(s.wsUrl, { protocols: ['gw.v1', `token.${await s.token('9001', 'supervisor')}`] })
+    t.teardown(() => sup.close())
+    await sup.type('welcome')
+
+    const steps = [
+      { mode: 'listen', app: 'eavesdrop' },
+      { mode: 'whisper', app: 'eavesdrop' },
+      { mode: 'barge', app: 'three_way' },
+    ] as const
+    for (const { mode, app } of steps) {
+      const mark = o.events.length
+      const since = (e: FsEventRecord) => o.events.indexOf(e) >= mark
+      // The ack comes once the supervisor's phone has answered (bgapi originate).
+      const ack = await sup.request('agent.listen', { agentId: '1001', mode }, 20_000)
+      t.match(ack, { type: 'ack', mode }, `${mode}: acknowledged`)
+      const supLeg = String(ack.supervisorLeg ?? '')
+      t.match(supLeg, /^[0-9a-f-]{36}$/, `${mode}: the ack names the supervisor leg (${supLeg})`)
+      const exec = await o.waitFor((e) => since(e) && e.name === 'CHANNEL_EXECUTE' && e.uuid === supLeg && e.headers.Application === app, `${mode}: ${app} on the supervisor leg`)
+      t.equal(exec.headers['Application-Data'], leg, `${mode}: FreeSWITCH ran ${app} on the AGENT leg (Application-Data=${exec.headers['Application-Data']})`)
+      t.match(exec.headers['Channel-Name'], /^sofia\/agents\/9001@/, `${mode}: on 9001's registered phone (${exec.headers['Channel-Name']})`)
+      t.ok(o.events.some((e) => since(e) && e.name === 'CHANNEL_ANSWER' && e.uuid === supLeg), `${mode}: the supervisor leg was answered`)
+      const bug = await o.waitFor((e) => since(e) && e.name === 'MEDIA_BUG_START' && e.uuid === leg, `${mode}: media bug on the agent leg`)
+      t.equal(bug.headers['Media-Bug-Function'], 'eavesdrop', `${mode}: MEDIA_BUG_START on the agent leg, Media-Bug-Function=${bug.headers['Media-Bug-Function']}`)
+      if (mode === 'whisper') {
+        const v = exec.headers.variable_eavesdrop_whisper_bleg
+        if (v !== undefined) t.equal(v, 'true', 'whisper: eavesdrop_whisper_bleg=true on the supervisor channel')
+        else t.comment('whisper: CHANNEL_EXECUTE carries no channel variables; eavesdrop_whisper_bleg not checked here')
+      }
+      // They listen for a moment.
+      await new Promise((r) => setTimeout(r, 2000))
+      t.match(await o.api(`uuid_kill ${supLeg}`), /^\+OK/, `${mode}: uuid_kill of the supervisor leg`)
+      const done = await o.waitFor((e) => since(e) && e.name === 'CHANNEL_EXECUTE_COMPLETE' && e.uuid === supLeg && e.headers.Application === app, `${mode}: ${app} complete`)
+      t.pass(`${mode}: ${app} complete (Application-Response=${done.headers['Application-Response']})`)
+      await o.waitFor((e) => since(e) && e.name === 'MEDIA_BUG_STOP' && e.uuid === leg, `${mode}: media bug off the agent leg`)
+      const supEnd = await o.waitFor((e) => since(e) && e.name === 'CHANNEL_HANGUP_COMPLETE' && e.uuid === supLeg, `${mode}: supervisor leg ended`)
+      t.ok(num(supEnd, 'rtp_audio_out_packet_count') > 20, `${mode}: FreeSWITCH sent the supervisor audio (${num(supEnd, 'rtp_audio_out_packet_count')} RTP packets out, ${num(supEnd, 'rtp_audio_in_packet_count')} in)`)
+      await new Promise((r) => setTimeout(r, 300))
+      t.notOk(o.events.some((e) => since(e) && (e.name === 'CHANNEL_HANGUP' || e.name === 'CHANNEL_UNBRIDGE') && (e.uuid === uuid || e.uuid === leg)), `${mode}: the caller-agent bridge is untouched`)
+      const channels = await o.api('show channels as json')
+      t.ok(channels.includes(uuid) && channels.includes(leg) && !channels.includes(supLeg), `${mode}: caller and agent legs still up, supervisor leg gone`)
+    }
+    t.equal((supPhone.messages().match(/INVITE sip:9001@/g) ?? []).length >= 3, true, "9001's phone was rung three times")
+    t.match(await sup.request('agent.listen', { agentId: '1002', mode: 'listen' }), { type: 'error', code: 'MEDIA_ERR_NO_CALL' }, 'no call, no listening in')
   })
 
   /** A gateway whose event socket goes through a TCP proxy, and a caller waiting who will hang up on their own schedule. */

@@ -30,6 +30,9 @@ const WATCHED = [
   'PLAYBACK_STOP',
   'RECORD_START',
   'RECORD_STOP',
+  // eavesdrop / three_way on a leg (fixtures round 3b: on the TARGET leg, Media-Bug-Function eavesdrop)
+  'MEDIA_BUG_START',
+  'MEDIA_BUG_STOP',
   'BACKGROUND_JOB',
   // every api command anyone (the gateway) ran, with its arguments
   'API',
@@ -112,7 +115,7 @@ export class EslObserver {
 
   /** One line per event: what a failing test prints. */
   transcript(): string {
-    const keys = ['Channel-Name', 'Caller-Caller-ID-Number', 'Application', 'Application-Data', 'Application-Response', 'Hangup-Cause', 'DTMF-Digit', 'Other-Leg-Unique-ID', 'Action', 'Job-Command', 'API-Command', 'API-Command-Argument']
+    const keys = ['Channel-Name', 'Media-Bug-Function', 'Media-Bug-Target', 'Caller-Caller-ID-Number', 'Application', 'Application-Data', 'Application-Response', 'Hangup-Cause', 'DTMF-Digit', 'Other-Leg-Unique-ID', 'Action', 'Job-Command', 'API-Command', 'API-Command-Argument']
     return this.events
       .map((e) => {
         const extra = keys.filter((k) => e.headers[k] !== undefined).map((k) => `${k}=${e.headers[k]}`)
