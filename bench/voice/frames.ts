@@ -4,8 +4,10 @@
  * (CHANNEL_PARK, CHANNEL_ANSWER, DTMF, CHANNEL_HANGUP_COMPLETE) are kept byte for byte.
  */
 import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 
-export const FIXTURE = process.env.ESL_FIXTURE || '/work/shared/fixtures/freeswitch/esl-inbound-plain.s2c.raw'
+/** The shared fixtures beside the repository (../shared), as the project's checkouts are laid out. */
+export const FIXTURE = fileURLToPath(new URL('../../../shared/fixtures/freeswitch/esl-inbound-plain.s2c.raw', import.meta.url))
 export const CALL_EVENTS = ['CHANNEL_PARK', 'CHANNEL_ANSWER', 'DTMF', 'CHANNEL_HANGUP_COMPLETE'] as const
 
 /** Every frame of a raw server->client stream (outer headers + Content-Length body). */

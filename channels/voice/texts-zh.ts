@@ -2,6 +2,4 @@
 export const VOICE_TEXT_ZH = {
   callContent: (hotline: string) => `市民来电（拨打${hotline}），请在通话中记录诉求内容。`,
   messageContent: (hotline: string) => `市民来电留言（拨打${hotline}），请收听留言录音。`,
-  callbackFailed: (attempts: number) => `回电${attempts}次未接通，转为书面诉求，请再次联系市民。`,
-  withheld: '（来电号码未显示）',
 } as const

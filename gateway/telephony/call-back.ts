@@ -8,7 +8,6 @@ import { randomUUID } from 'node:crypto'
 import type { Appeal } from '../domain/appeal.ts'
 import type { Offer } from '../acd/types.ts'
 import type { CallRouterOptions } from './call-router.ts'
-import { VOICE_TEXT_ZH } from '../../channels/voice/texts-zh.ts'
 
 export class CallBack {
   readonly #o: CallRouterOptions
@@ -57,10 +56,9 @@ export class CallBack {
       await store.updateCall(appeal.id, { callId: citizenLeg, serverId, mode: 'live' })
       log.info('call-back connected')
     } catch (err) {
-      log.info({ cause: (err as { cause?: string }).cause }, 'the citizen did not answer the call-back')
+      log.info({ cause: (err as { cause?: string }).cause }, 'the citizen did not answer the call-back; the appeal stays with the agent as written work')
       await media.hangup(serverId, agentLeg).catch(() => undefined)
       await store.updateCall(appeal.id, { ...appeal.call, mode: 'message', recording: undefined })
-      log.info({ note: VOICE_TEXT_ZH.callbackFailed(1) }, 'call-back left with the agent as written work')
     }
   }
 }

@@ -31,10 +31,6 @@ export class CallControl {
     this.#o = opts
   }
 
-  current(agentId: string): Promise<AgentCall | undefined> {
-    return this.#o.calls.get(agentId)
-  }
-
   async hold(agentId: string, on: boolean): Promise<void> {
     const c = await this.#call(agentId)
     const { media, voice } = this.#o

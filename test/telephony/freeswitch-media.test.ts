@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { startFreeswitchPeer, type FreeswitchPeer } from '../peers/freeswitch/peer.ts'
 import { FreeswitchMedia } from '../../gateway/telephony/freeswitch/freeswitch-media.ts'
 import type { MediaEvent } from '../../gateway/domain/media.ts'
+import { until } from '../voice/helpers/voice-scene.ts'
 
 const PASSWORD = 'ClueCon'
 const quiet = pino({ level: 'silent' })
@@ -25,15 +26,6 @@ function media(peer: FreeswitchPeer, over: Partial<ConstructorParameters<typeof 
   return { m, events }
 }
 
-async function until<T>(fn: () => T | undefined, what: string, ms = 3000): Promise<T> {
-  const end = Date.now() + ms
-  for (;;) {
-    const v = fn()
-    if (v) return v
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 10))
-  }
-}
 
 t.test('connects, subscribes to named events only, and reports a parked inbound call with its hotline and caller', async (t) => {
   const peer = await startFreeswitchPeer({ password: PASSWORD, playbackMs: 20 })

@@ -22,6 +22,9 @@ import { fitLogistic, predict, type Fitted } from './logistic.ts'
 import { pairMetrics } from './metrics.ts'
 import { runEval } from './run-eval.ts'
 
+/** `npm run train:merge -- --verbose` prints every candidate setting's cross-validated figures. */
+const VERBOSE = process.argv.includes('--verbose')
+
 /** name, data, persons, independent (written without the lexicon and place rules in view). */
 export const TRAINING_SETS: [string, string, string, boolean][] = [
   ['dev', 'test/data/merge/dev.jsonl', 'test/data/merge/persons.json', false],
@@ -83,7 +86,7 @@ async function main(): Promise<void> {
         const all = pooled(res)
         const f1 = (old.f1 + ind.f1) / 2
         const show = (g: { p: number; r: number; f1: number }) => `P=${fmt(g.p)} R=${fmt(g.r)} F1=${fmt(g.f1)}`
-        if (process.env.TRAIN_VERBOSE) process.stderr.write(`lambda=${lambda} ${join} t=${threshold}: older ${show(old)}; independent ${show(ind)}\n`)
+        if (VERBOSE) process.stderr.write(`lambda=${lambda} ${join} t=${threshold}: older ${show(old)}; independent ${show(ind)}\n`)
         if (old.p >= MIN_PRECISION && ind.p >= MIN_PRECISION && f1 > best.f1) {
           best = { lambda, threshold, join, f1, p: all.p, r: all.r, old: show(old), ind: show(ind) }
         }
