@@ -142,6 +142,7 @@ export async function build(config: Readonly<Config>, deps: AppDeps): Promise<Ap
       // The browser softphone exists only with the voice path (media servers configured).
       softphone: config.voice.servers.length > 0 ? { settings: config.voice.softphone, agents: config.agents } : undefined,
       callControl: deps.voice?.control,
+      callBack: deps.voice?.callBack,
     })
   }
   if (deps.voice && acd && deps.auth) {

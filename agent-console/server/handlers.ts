@@ -14,6 +14,7 @@ import {
   CONSOLE_ERR_VOICE_NOT_CONNECTED,
 } from './errors.ts'
 import type { CallControl } from '../../gateway/telephony/call-control.ts'
+import type { AgentCallBack } from '../../gateway/telephony/agent-call-back.ts'
 import type { MatterCards } from './matter-card.ts'
 import { MATTER_HANDLERS } from './matter-handlers.ts'
 import type { ClientMessage, ClientMessageType } from './messages.ts'
@@ -34,6 +35,8 @@ export interface HandlerContext {
   renew: (session: ConsoleSession, token: string) => Promise<Date>
   /** Call control over the event socket; absent while the voice path is off. */
   voice?: CallControl
+  /** 回拨 from the console; absent while the voice path is off. */
+  callBack?: AgentCallBack
 }
 
 type Handler<T extends ClientMessageType> = (
@@ -165,5 +168,11 @@ export const HANDLERS: { [K in ClientMessageType]: Handler<K> } = {
   'call.conference': async (session, msg, ctx) => {
     const party = await callControl(ctx).conference(session.agentId, msg.target)
     return { party }
+  },
+  'call.back': async (session, msg, ctx) => {
+    if (!ctx.callBack) throw new CONSOLE_ERR_VOICE_NOT_CONNECTED()
+    const outcome = await ctx.callBack.call(session.agentId, msg.appealId)
+    session.log.info({ appealId: msg.appealId, outcome }, 'agent called the citizen back')
+    return { outcome }
   },
 }

@@ -94,6 +94,8 @@ export const CLIENT_MESSAGES = {
   'call.dtmf': msg('call.dtmf', { digits: Type.String({ pattern: '^[0-9*#A-D]{1,32}$' }) }),
   'call.transfer': msg('call.transfer', { target: CallTarget }),
   'call.conference': msg('call.conference', { target: CallTarget }),
+  /** 回拨: call the citizen of an appeal the agent holds, or take a 漏接回拨 entry and call it. */
+  'call.back': msg('call.back', { appealId: AppealId }),
 } as const
 
 export type ClientMessageType = keyof typeof CLIENT_MESSAGES

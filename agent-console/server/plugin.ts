@@ -28,6 +28,7 @@ import type { ClientMessage, ClientMessageType } from './messages.ts'
 import { ConsoleSession, type CodedError, type Surface } from './session.ts'
 import { notify, SessionRegistry } from './session-registry.ts'
 import { MATTER_LABELS, welcome } from './snapshot.ts'
+import type { AgentCallBack } from '../../gateway/telephony/agent-call-back.ts'
 import type { CallControl } from '../../gateway/telephony/call-control.ts'
 import { authenticate, handleProtocols, originAllowed, tokenFromProtocols, type TokenVerifier } from './socket-auth.ts'
 import { softphoneOrigin, softphoneRoutes, type SoftphoneRoutesOptions } from './softphone-routes.ts'
@@ -49,6 +50,8 @@ export interface AgentConsoleOptions {
   alerts?: MatterAlerts
   /** Call control over the event socket (the voice path), when it is on. */
   callControl?: CallControl
+  /** 回拨 from the console (voice path on). */
+  callBack?: AgentCallBack
   /** The browser softphone: SIP credentials route, JsSIP bundle, its websocket in connect-src. */
   softphone?: Omit<SoftphoneRoutesOptions, 'verifyToken'>
 }
@@ -127,6 +130,7 @@ export async function agentConsole(app: FastifyInstance, opts: AgentConsoleOptio
     dispositions: cfg.dispositions,
     hotlines: opts.hotlines.map((h) => ({ number: h.number, name: h.name })),
     transferQueues: [...new Map(opts.hotlines.map((h) => [h.skill, { queue: h.skill, label: h.department }])).values()],
+    voice: Boolean(opts.callControl),
   }
   const onExpired = (s: ConsoleSession) => () => {
     s.log.info({ code: 'CONSOLE_ERR_TOKEN_EXPIRED' }, 'console token expired; socket closed')
@@ -140,6 +144,7 @@ export async function agentConsole(app: FastifyInstance, opts: AgentConsoleOptio
     watchWallboard: (s) => fanout.watch(s),
     matterChanged: (appealIds) => notify(opts.redis, opts.keyPrefix, MATTER_NOTICE, { appealIds }),
     voice: opts.callControl,
+    callBack: opts.callBack,
     renew: async (s, token) => {
       const identity = await authenticate(opts.verifyToken, token, clock())
       if (identity.agentId !== s.agentId || identity.role !== s.identity.role) throw new CONSOLE_ERR_IDENTITY_CHANGED()

@@ -16,6 +16,8 @@ export interface ConsoleSettings {
   hotlines: readonly { number: string; name: string }[]
   /** Queues an agent may transfer to (the hotline skills), with a zh label. */
   transferQueues: readonly { queue: string; label: string }[]
+  /** The voice path is on (call control, 回拨, the 漏接回拨 list). */
+  voice?: boolean
 }
 
 export async function welcome(
@@ -54,7 +56,7 @@ export async function welcome(
       transferQueues: settings.transferQueues,
       notReadyReasons: NOT_READY_REASONS.filter((r) => r !== '未应答'),
       categories: CATEGORIES,
-      voice: { connected: false },
+      voice: { connected: Boolean(settings.voice) },
       matterLabels: MATTER_LABELS,
     },
   }

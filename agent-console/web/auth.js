@@ -62,3 +62,11 @@ export async function getJson(path) {
   if (!res.ok) throw new Error(`HTTP ${res.status}`)
   return res.json()
 }
+
+/** A protected file (a call recording) as a blob URL: an <audio> element cannot send the token itself. */
+export async function getBlobUrl(path) {
+  const s = saved()
+  const res = await fetch(path, { headers: s ? { authorization: `Bearer ${s.token}` } : {} })
+  if (!res.ok) throw new Error(`HTTP ${res.status}`)
+  return URL.createObjectURL(await res.blob())
+}

@@ -5,6 +5,8 @@ import { $, el } from './dom.js'
 import * as auth from './auth.js'
 import { ConsoleSocket } from './socket.js'
 import { renderAppeal, renderHistory } from './appeal-card.js'
+import { renderCallPanel } from './call-back.js'
+import { MissedCallsPanel } from './missed-calls-panel.js'
 import { renderSoftphone, stopSoftphone } from './softphone.js'
 import { matterPanel } from './matter-panel.js'
 import { renderTransfer } from './transfer-panel.js'
@@ -78,6 +80,7 @@ function shell() {
         el('section', { id: 'history', class: 'panel history-panel' }),
         el('section', { id: 'transfer', class: 'panel', hidden: true }),
         el('section', { id: 'softphone', class: 'panel softphone' }),
+        el('section', { id: 'missed', class: 'panel', hidden: true }),
         el(
           'section',
           { class: 'panel shortcuts' },
@@ -100,9 +103,28 @@ function onWelcome(w) {
   if (!S.appeals.has(S.currentId)) S.currentId = w.appeals[0]?.id ?? null
   S.offer = w.offer ?? null
   renderSoftphone($('#softphone'), w.settings.voice, { request: (type, body) => socket.request(type, body), onError: (err) => toast(errorText(err)) })
+  if (w.settings.voice?.connected) startMissedList()
   setStatus(w.status)
   renderOffer()
   renderWork()
+}
+
+let missedList
+/** 漏接回拨: callers who gave up waiting; 回拨 takes one and calls it through the agent's phone. */
+function startMissedList() {
+  if (missedList) return
+  missedList = new MissedCallsPanel($('#missed'), {
+    onCallBack: async (appealId) => {
+      try {
+        const { outcome } = await socket.request('call.back', { appealId })
+        toast(T.callBack.outcome[outcome] ?? outcome)
+      } catch (err) {
+        toast(errorText(err))
+      }
+      missedList.refresh()
+    },
+  })
+  missedList.start()
 }
 
 function setConnection(state) {
@@ -311,7 +333,15 @@ function renderWork() {
     $('#matter').hidden = true
     return
   }
-  card.replaceChildren(renderAppeal(appeal, S.settings))
+  card.replaceChildren(
+    renderAppeal(appeal, S.settings),
+    renderCallPanel(appeal, {
+      voiceOn: S.settings.voice?.connected,
+      request: (type, body) => socket.request(type, body),
+      onResult: (text) => (toast(text), fetchAppeal(appeal.id)),
+      onError: (err) => toast(errorText(err)),
+    }) ?? '',
+  )
   $('#matter').hidden = false
   $('#matter').replaceChildren(panel(appeal.id, S.matters.get(appeal.id)))
   renderForm(appeal)

@@ -5,7 +5,7 @@ import * as auth from './auth.js'
 import { ConsoleSocket } from './socket.js'
 import { renderLogin } from './login.js'
 import { AlertSlot } from './wallboard-alerts.js'
-import { MissedCallsPanel } from './wallboard-missed.js'
+import { MissedCallsPanel } from './missed-calls-panel.js'
 
 const W = T.wallboard
 let socket

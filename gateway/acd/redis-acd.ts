@@ -37,6 +37,7 @@ import {
   type AcdStats,
   type AgentProfile,
   type AgentStatus,
+  type EntryKind,
   type IntakeRecord,
   type NotReadyReason,
   type Position,
@@ -237,6 +238,34 @@ export class RedisAcd implements Acd {
   }
 
   /**
+   * The agent takes an appeal that nobody holds or waits for (a caller who hung up: 漏接回拨) to call
+   * the citizen back; held as a call. Refused while the agent is on a call or has an offer open.
+   */
+  async take(agentId: string, appealId: string): Promise<Appeal> {
+    const appeal = await this.#o.appeals.get(appealId)
+    if (!appeal) throw new ACD_ERR_APPEAL_NOT_FOUND(appealId)
+    if (appeal.status !== 'cancelled') throw new ACD_ERR_INVALID_STATE(`the appeal is ${appeal.status}: only one whose caller hung up is taken this way`)
+    const r = await this.#redis.acdTake(...this.#ctx.args(), agentId, appealId)
+    if (r === 'unknown') throw new ACD_ERR_UNKNOWN_AGENT(agentId)
+    if (r === 'taken') throw new ACD_ERR_INVALID_STATE('another agent has it, or it waits in a queue')
+    if (r === 'busy') throw new ACD_ERR_INVALID_STATE('the agent is on a call or has an offer open')
+    if (r === 'offline') throw new ACD_ERR_INVALID_STATE('the agent is offline')
+    await this.#o.appeals.store.transition(appealId, ['cancelled'], 'in-progress', this.#now, agentId)
+    return (await this.#o.appeals.get(appealId)) ?? appeal
+  }
+
+  /**
+   * The agent lets go of the appeal and it waits aside until `at`, then in its own queue at its
+   * original place (a call-back the citizen did not answer, tried again later). Wrap-up follows.
+   */
+  async retryLater(agentId: string, appealId: string, at: Date): Promise<void> {
+    const appeal = await this.#o.appeals.get(appealId)
+    if (!appeal || !(await this.#reads.holds(agentId, appealId))) throw new ACD_ERR_NOT_HOLDING(appealId)
+    await this.#requeue(agentId, appealId, entrySpecOf(appeal, this.#o.hotlines, this.#o.acd), agentId, false, at.getTime())
+    await this.dispatch()
+  }
+
+  /**
    * A supervisor takes back every appeal an agent holds: each waits again in its own queue at its
    * original place, and the agent goes offline (no wrap-up) so nothing is offered straight back.
    */
@@ -264,9 +293,9 @@ export class RedisAcd implements Acd {
    * `queued` again. A transfer is the agent's own work (wrap-up follows); a supervisor's take-back is
    * not: the agent goes offline once nothing is left, so the appeals do not go straight back to them.
    */
-  async #requeue(agentId: string, appealId: string, where: Pick<EntrySpec, 'queue' | 'skills' | 'relax'>, by: string, takenBack: boolean): Promise<void> {
+  async #requeue(agentId: string, appealId: string, where: Pick<EntrySpec, 'queue' | 'skills' | 'relax'>, by: string, takenBack: boolean, notBeforeMs = 0): Promise<void> {
     const [wrapIso, wrapMs] = this.#ctx.at(this.#o.acd.wrapUpSeconds * 1000)
-    const args = [agentId, appealId, wrapIso, wrapMs, where.queue, where.skills.join('\n'), where.relax, by, takenBack ? '1' : '0']
+    const args = [agentId, appealId, wrapIso, wrapMs, where.queue, where.skills.join('\n'), where.relax, by, takenBack ? '1' : '0', notBeforeMs]
     if ((await this.#redis.acdTransfer(...this.#ctx.args(), ...args)) !== 1) throw new ACD_ERR_NOT_HOLDING(appealId)
     const appeal = await this.#o.appeals.get(appealId)
     if (!appeal) return
@@ -282,6 +311,11 @@ export class RedisAcd implements Acd {
     await this.#o.appeals.queue.remove(appealId)
     await this.dispatch()
     return true
+  }
+
+  /** A waiting entry is offered as the other kind from now on; false while it is being offered or not waiting. */
+  async setEntryKind(appealId: string, kind: EntryKind): Promise<boolean> {
+    return (await this.#redis.acdSetKind(...this.#ctx.args(), appealId, kind)) === 1
   }
 
   status(agentId: string): Promise<AgentStatus> {

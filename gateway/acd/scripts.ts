@@ -6,8 +6,8 @@ import type { Redis } from 'ioredis'
 import type { Config } from '../../config/schema.ts'
 import { localDate } from '../queue/local-date.ts'
 import type { AcdKeys } from './keys.ts'
-import { ADD_ENTRY, ACCEPT, ABANDON, DECLINE, DISPATCH, MISS, SWEEP } from './lua/routing.ts'
-import { COMPLETE, EXPIRE_PRESENCE, REGISTER_AGENT, SET_STATE, TRANSFER } from './lua/agents.ts'
+import { ADD_ENTRY, ACCEPT, ABANDON, DECLINE, DISPATCH, MISS, SET_KIND, SWEEP } from './lua/routing.ts'
+import { COMPLETE, EXPIRE_PRESENCE, REGISTER_AGENT, SET_STATE, TAKE, TRANSFER } from './lua/agents.ts'
 
 const SCRIPTS = {
   acdAddEntry: ADD_ENTRY,
@@ -16,11 +16,13 @@ const SCRIPTS = {
   acdDecline: DECLINE,
   acdMiss: MISS,
   acdAbandon: ABANDON,
+  acdSetKind: SET_KIND,
   acdSweep: SWEEP,
   acdRegister: REGISTER_AGENT,
   acdSetState: SET_STATE,
   acdComplete: COMPLETE,
   acdTransfer: TRANSFER,
+  acdTake: TAKE,
   acdExpirePresence: EXPIRE_PRESENCE,
 } as const
 

@@ -119,10 +119,16 @@ export interface Acd {
   missed(agentId: string, offerId: string): Promise<boolean>
   /** A waiting caller hung up: the entry leaves the queue and counts as abandoned. False if it was not waiting. */
   abandon(appealId: string): Promise<boolean>
+  /** A waiting entry is offered as the other kind from now on (overflow: a message is written work). False while offered or not waiting. */
+  setEntryKind(appealId: string, kind: EntryKind): Promise<boolean>
   /** Completes the agent's appeal with the intake record and puts the agent in wrap-up. */
   complete(agentId: string, appealId: string, record: IntakeRecord): Promise<Appeal>
   endWrapUp(agentId: string): Promise<AgentStatus>
   transfer(agentId: string, appealId: string, target: TransferTarget): Promise<void>
+  /** The agent takes an appeal nobody holds or waits for (漏接回拨) to call back; held as a call. */
+  take(agentId: string, appealId: string): Promise<Appeal>
+  /** The agent lets go of the appeal; it is offered again from `at` on, at its original place (call-back retries). */
+  retryLater(agentId: string, appealId: string, at: Date): Promise<void>
   /**
    * A supervisor takes back every appeal an agent holds: each waits again in its own queue at its
    * original place, and the agent goes offline (no wrap-up) so nothing is offered straight back.

@@ -55,6 +55,17 @@ export interface CallRef {
   mode: 'live' | 'callback' | 'message'
   /** Recording or message file (no phone number in the path). */
   recording?: string
+  /** Calls made back to the citizen (kept place, retries, an agent's 回拨): the note agents read. */
+  callbacks?: CallbackNote
+}
+
+/** Where the calls back to the citizen stand: how many were made, the last outcome, the next try. */
+export interface CallbackNote {
+  attempts: number
+  lastAt: string
+  outcome: 'connected' | 'no-answer'
+  /** When the gateway dials again (automatic retries of a kept place); absent: no retry planned. */
+  nextAt?: string
 }
 
 /** What every channel hands to the queue: the shape partners learn once. */

@@ -25,6 +25,7 @@ import type { AgentCalls } from './agent-calls.ts'
 import type { MissedCalls } from './missed-calls.ts'
 import { WaitingCall } from './waiting-call.ts'
 import { CallBack } from './call-back.ts'
+import type { DialBack } from './dial-back.ts'
 import { maskPhone } from '../domain/phone.ts'
 
 export type IvrRunner = (flowId: string, ctx: { call: InboundCall; hotline: HotlineProfile; signal: AbortSignal; log: Logger }) => Promise<FlowOutcome>
@@ -38,13 +39,14 @@ export interface CallRouterOptions {
   claims: CallClaims
   missed: MissedCalls
   agentCalls: AgentCalls
+  dialBack: DialBack
   runIvr: IvrRunner
   prompt: (id: string) => string
   logger: Logger
   clock?: () => Date
 }
 
-type Phase = 'ivr' | 'waiting' | 'ringing-agent' | 'connected' | 'callback-kept' | 'ended'
+type Phase = 'ivr' | 'waiting' | 'overflow' | 'ringing-agent' | 'connected' | 'callback-kept' | 'ended'
 
 interface ActiveCall {
   call: InboundCall
@@ -70,7 +72,7 @@ export class CallRouter {
   constructor(opts: CallRouterOptions) {
     this.#o = opts
     this.#now = opts.clock ?? (() => new Date())
-    this.#callBack = new CallBack(opts)
+    this.#callBack = new CallBack({ ...opts, clock: this.#now })
   }
 
   start(): void {
@@ -184,9 +186,53 @@ export class CallRouter {
       prompt: this.#o.prompt,
       log: a.log,
       onCallbackChosen: () => void this.#keepForCallback(a),
-      onMaxWait: () => a.log.info('maximum wait reached; the caller keeps waiting (overflow flow not built yet)'),
+      onMaxWait: () => void this.#overflow(a).catch((err: Error) => a.log.error({ err: { message: err.message } }, 'overflow failed')),
     })
     await a.waiting.start()
+  }
+
+  /**
+   * The longest wait (voice.waiting.maxWaitSeconds) is over: the caller goes to voice.waiting.maxWaitFlow
+   * (the shipped `overflow` flow: leave a message). From then on the appeal is written work at its
+   * place in the queue (its entry is offered as written, the message on the card); a caller who
+   * leaves no message is abandoned (漏接回拨); a flow that transfers the call out ends the entry.
+   * Not while an agent's phone rings for it: that agent is about to answer.
+   */
+  async #overflow(a: ActiveCall): Promise<void> {
+    if (a.phase !== 'waiting' || !a.appealId) return
+    if (!(await this.#o.acd.setEntryKind(a.appealId, 'written'))) return
+    a.phase = 'overflow'
+    await a.waiting?.stop(true)
+    const flow = this.#o.config.voice.waiting.maxWaitFlow
+    a.log.info({ flow, waitMs: this.#now().getTime() - (a.queuedAt ?? 0) }, 'maximum wait reached: overflow flow')
+    const outcome = await this.#o.runIvr(flow, { call: a.call, hotline: a.hotline, signal: a.abort.signal, log: a.log })
+    const callerThere = !a.abort.signal.aborted
+    switch (outcome.kind) {
+      case 'message':
+        await this.#o.store.updateCall(a.appealId, { callId: a.call.callId, serverId: a.call.serverId, mode: 'message', recording: outcome.recordingPath })
+        a.log.info('overflow: the message waits at its place as written work')
+        if (callerThere) {
+          await this.#o.media.play(a.call.serverId, a.call.callId, this.#o.prompt('message_saved')).catch(() => undefined)
+          await this.#o.media.hangup(a.call.serverId, a.call.callId).catch(() => undefined)
+        }
+        return this.#forget(a)
+      case 'enqueue':
+        // The flow sent the caller back to waiting (a notice, then the queue again).
+        if (!callerThere) break
+        await this.#o.acd.setEntryKind(a.appealId, 'call')
+        a.phase = 'waiting'
+        return this.#startWaiting(a)
+      case 'transferred':
+        await this.#o.acd.abandon(a.appealId)
+        a.log.info('overflow: the call was transferred out; it leaves the queue')
+        return this.#forget(a)
+      default:
+        break
+    }
+    // The caller left without a message (or the flow hung up): as any caller who gave up waiting.
+    this.#forget(a)
+    await this.#o.acd.setEntryKind(a.appealId, 'call')
+    await this.#abandoned(a, 'OVERFLOW_NO_MESSAGE')
   }
 
   async #onAcd(e: AcdEvent): Promise<void> {
@@ -309,6 +355,8 @@ export class CallRouter {
     }
     const was = a.phase
     a.abort.abort()
+    // The overflow flow ends with the call (a message is kept when the caller hangs up): it decides.
+    if (was === 'overflow') return
     if (was === 'callback-kept' || was === 'connected') {
       a.log.info({ cause, phase: was }, 'call ended')
       if (a.agentLeg) await this.#o.agentCalls.clear(a.agentLeg.agentId, a.call.callId)

@@ -20,6 +20,8 @@ import { FreeswitchMedia } from './freeswitch/freeswitch-media.ts'
 import { MissedCalls } from './missed-calls.ts'
 import { AgentCalls } from './agent-calls.ts'
 import { CallControl } from './call-control.ts'
+import { DialBack } from './dial-back.ts'
+import { AgentCallBack } from './agent-call-back.ts'
 
 export interface Voice {
   media: FreeswitchMedia
@@ -27,6 +29,8 @@ export interface Voice {
   missed: MissedCalls
   /** The agents' call control from the console. */
   control: CallControl
+  /** 回拨 from the console (an appeal the agent holds, a 漏接回拨 entry). */
+  callBack: AgentCallBack
   close(): Promise<void>
 }
 
@@ -68,6 +72,7 @@ export async function createVoice(o: CreateVoiceOptions): Promise<Voice | undefi
   })
   const missed = new MissedCalls(o.redis, o.config.redis.keyPrefix)
   const agentCalls = new AgentCalls(o.redis, o.config.redis.keyPrefix)
+  const dialBack = new DialBack({ config: o.config, media, store: o.queue.store, agentCalls, prompt, logger: log, clock })
   const router = new CallRouter({
     config: o.config,
     media,
@@ -77,6 +82,7 @@ export async function createVoice(o: CreateVoiceOptions): Promise<Voice | undefi
     claims: new CallClaims(o.redis, o.config.redis.keyPrefix, randomUUID()),
     missed,
     agentCalls,
+    dialBack,
     prompt,
     logger: log,
     clock,
@@ -104,6 +110,7 @@ export async function createVoice(o: CreateVoiceOptions): Promise<Voice | undefi
     await media.start()
   } catch (err) {
     await router.close()
+    dialBack.close()
     await media.close()
     throw err
   }
@@ -112,8 +119,10 @@ export async function createVoice(o: CreateVoiceOptions): Promise<Voice | undefi
     router,
     missed,
     control: new CallControl({ media, acd: o.acd, calls: agentCalls, voice }),
+    callBack: new AgentCallBack({ acd: o.acd, queue: o.queue, dialBack, missed, agentCalls }),
     async close() {
       await router.close()
+      dialBack.close()
       await media.close()
     },
   }

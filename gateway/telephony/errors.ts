@@ -13,3 +13,5 @@ export const MEDIA_ERR_COMMAND = createError<[string, string]>('MEDIA_ERR_COMMAN
 export const MEDIA_ERR_ORIGINATE_FAILED = createError<[string]>('MEDIA_ERR_ORIGINATE_FAILED', 'The call could not be placed: %s', 502)
 export const MEDIA_ERR_UNKNOWN_SERVER = createError<[string]>('MEDIA_ERR_UNKNOWN_SERVER', 'No media server %s', 500)
 export const MEDIA_ERR_NO_CALL = createError('MEDIA_ERR_NO_CALL', 'The agent is not on a call', 409)
+export const MEDIA_ERR_ON_A_CALL = createError('MEDIA_ERR_ON_A_CALL', 'The agent is already on a call', 409)
+export const MEDIA_ERR_NO_NUMBER = createError('MEDIA_ERR_NO_NUMBER', 'The citizen left no number to call back', 409)

@@ -106,7 +106,8 @@ return 1
 /**
  * ARGV[9] agentId, ARGV[10] appealId, ARGV[11] wrap ISO, ARGV[12] wrap ms, ARGV[13] new queue,
  * ARGV[14] new skills, ARGV[15] new relax, ARGV[16] by (the agent, or the supervisor who took it
- * back), ARGV[17] '1' for a supervisor's take-back (no wrap-up; offline once nothing is held).
+ * back), ARGV[17] '1' for a supervisor's take-back (no wrap-up; offline once nothing is held),
+ * ARGV[18] not-before ms (optional): the entry waits aside until then, not offered (a call-back retry).
  * The entry keeps its original enqueue time and priority.
  */
 export const TRANSFER = `${PRELUDE}${RELEASE}
@@ -116,8 +117,14 @@ if not kind then return 0 end
 local q = ARGV[13]
 redis.call('HSET', ekey(id), 'queue', q, 'kind', kind, 'score', score, 'enq', enq,
   'skills', ARGV[14], 'relax', ARGV[15], 'offer', '')
-redis.call('ZADD', wkey(q), tonumber(score), id)
-redis.call('SADD', B .. ':queues', q)
+local notBefore = tonumber(ARGV[18] or '0') or 0
+if notBefore > nowMs then
+  -- Set aside until then (a call-back to try again later): the sweep puts it in its queue.
+  redis.call('ZADD', B .. ':deferred', notBefore, id)
+else
+  redis.call('ZADD', wkey(q), tonumber(score), id)
+  redis.call('SADD', B .. ':queues', q)
+end
 if ARGV[17] == '1' then
   -- Taken back by a supervisor: once nothing is left, the agent is signed out of the ACD (an open
   -- offer goes back too), so the appeals are not offered straight back to an absent agent.
@@ -163,4 +170,29 @@ for _, a in ipairs(redis.call('ZRANGEBYSCORE', pk, '-inf', ARGV[9], 'LIMIT', 0, 
   end
 end
 return out
+`
+
+/**
+ * An agent takes an appeal nobody holds or waits for, to call the citizen back (a 漏接回拨 entry):
+ * held as a call (no other call is offered meanwhile). ARGV[9] agentId, ARGV[10] appealId.
+ * Returns 'ok', 'unknown' (agent), 'taken' (held or waiting), 'busy' (on a call or an offer open),
+ * 'offline'.
+ */
+export const TAKE = `${PRELUDE}
+local a, id = ARGV[9], ARGV[10]
+local h = redis.call('HMGET', akey(a), 'state', 'calls', 'offer')
+if not h[1] then return 'unknown' end
+if h[1] == 'offline' then return 'offline' end
+if redis.call('HEXISTS', B .. ':assigned', id) == 1 or redis.call('EXISTS', ekey(id)) == 1 then return 'taken' end
+if tonumber(h[2] or '0') > 0 or (h[3] or '') ~= '' then return 'busy' end
+redis.call('ZREM', B .. ':wrap-deadlines', a)
+redis.call('HSET', B .. ':assigned', id, a .. '|' .. nowMs .. '|call|' .. nowMs .. '|' .. nowMs)
+redis.call('SADD', appealsKey(a), id)
+redis.call('HINCRBY', akey(a), 'calls', 1)
+redis.call('HSET', akey(a), 'idle', nowMs)
+if h[1] ~= 'not-ready' then setState(a, 'busy', '', a) end
+refreshAvail(a)
+publish({ type = 'appeal-assigned', agentId = a, appealId = id })
+emitAgent(a)
+return 'ok'
 `

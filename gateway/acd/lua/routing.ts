@@ -173,6 +173,7 @@ if e[4] and e[4] ~= '' then
   revokeOffer(e[4], 'cancelled', o and idleState(o.agentId) or nil, '', 'acd')
 end
 redis.call('ZREM', wkey(e[1]), id)
+redis.call('ZREM', B .. ':deferred', id)
 redis.call('DEL', ekey(id))
 local wait = nowMs - tonumber(e[3])
 if e[2] == 'call' then
@@ -182,12 +183,34 @@ end
 return {e[2], tostring(wait)}
 `
 
-/** Expired offers (-> 未应答) and ended wrap-ups, up to ARGV[9] of each. Returns how many changed. */
+/**
+ * ARGV[9] appealId, ARGV[10] kind (call | written). A waiting entry becomes the other kind (a caller
+ * past the longest wait leaves a message: written work from now on). 0 while it is being offered
+ * (the agent's phone rings: nothing changes) or when it is not waiting.
+ */
+export const SET_KIND = `${PRELUDE}
+local id = ARGV[9]
+local e = redis.call('HMGET', ekey(id), 'queue', 'offer')
+if not e[1] or (e[2] and e[2] ~= '') then return 0 end
+redis.call('HSET', ekey(id), 'kind', ARGV[10])
+return 1
+`
+
+/** Expired offers (-> 未应答), entries set aside that are due, ended wrap-ups, up to ARGV[9] of each. Returns how many changed. */
 export const SWEEP = `${PRELUDE}
 local limit = tonumber(ARGV[9])
 local n = 0
 for _, offerId in ipairs(redis.call('ZRANGEBYSCORE', B .. ':offer-deadlines', '-inf', nowMs, 'LIMIT', 0, limit)) do
   if not revokeOffer(offerId, 'timeout') then redis.call('ZREM', B .. ':offer-deadlines', offerId) end
+  n = n + 1
+end
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', B .. ':deferred', '-inf', nowMs, 'LIMIT', 0, limit)) do
+  redis.call('ZREM', B .. ':deferred', id)
+  local e = redis.call('HMGET', ekey(id), 'queue', 'score')
+  if e[1] then
+    redis.call('ZADD', wkey(e[1]), tonumber(e[2]), id)
+    redis.call('SADD', B .. ':queues', e[1])
+  end
   n = n + 1
 end
 for _, a in ipairs(redis.call('ZRANGEBYSCORE', B .. ':wrap-deadlines', '-inf', nowMs, 'LIMIT', 0, limit)) do

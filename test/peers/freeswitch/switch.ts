@@ -10,7 +10,9 @@ export type EndpointBehaviour = { answerAfterMs: number } | 'no-answer' | 'busy'
 
 export interface PlaceCallOptions { destination: string, callerNumber: string, callerName?: string, headers?: Record<string, string>, context?: string }
 
-const STREAMS = /^(local_stream|tone_stream):\/\//
+// music never ends by itself; a tone stream ends after its loops (esl-inbound-plain: `loops=2` ends with
+// PLAYBACK_STOP), `loops=-1` repeats until stopped
+const STREAMS = /^local_stream:\/\/|^tone_stream:\/\/.*loops=-1/
 
 interface OriginateResult { body: string }
 

@@ -35,8 +35,14 @@ export interface VoiceScene extends ConsoleTestApp {
   peer: FreeswitchPeer
 }
 
-export async function voiceScene(t: TapLike, voice: DeepPartial<Config['voice']> = {}, acd: DeepPartial<Config['acd']> = {}): Promise<VoiceScene> {
-  const peer = await startFreeswitchPeer({ password: ESL_PASSWORD, playbackMs: 20, heartbeatMs: 60_000 })
+export async function voiceScene(
+  t: TapLike,
+  voice: DeepPartial<Config['voice']> = {},
+  acd: DeepPartial<Config['acd']> = {},
+  /** How long a prompt plays on the peer (ms). */
+  playbackMs = 20,
+): Promise<VoiceScene> {
+  const peer = await startFreeswitchPeer({ password: ESL_PASSWORD, playbackMs, heartbeatMs: 60_000 })
   t.teardown(() => peer.close())
   const gw = await consoleApp(t, {
     acd: { offerTimeoutSeconds: 2, wrapUpSeconds: 1, ...acd },
