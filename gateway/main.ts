@@ -9,6 +9,7 @@ import { MatterLinker } from './matter/linker.ts'
 import { MatterAlerts } from './matter/alerts.ts'
 import { startMaintenance } from './maintenance.ts'
 import { createVoice } from './telephony/create-voice.ts'
+import { matterNotice } from '../agent-console/server/matter-push.ts'
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>
@@ -35,8 +36,9 @@ async function main(): Promise<void> {
   const linker = config.matter.enabled
     ? new MatterLinker({ redis, keyPrefix: config.redis.keyPrefix, windowDays: config.matter.windowDays })
     : undefined
-  const stack = await createAcdStack({ config, redis, queue, logger, linker })
   const alerts = new MatterAlerts(redis, config.redis.keyPrefix)
+  // A call completed with a summary is linked again on it: its cards pushed, 集中诉求 raised.
+  const stack = await createAcdStack({ config, redis, queue, logger, linker, alerts, matterChanged: matterNotice(redis, config.redis.keyPrefix) })
   let voice: Awaited<ReturnType<typeof createVoice>>
   try {
     voice = await createVoice({ config, redis, queue, acd: stack.acd, logger })

@@ -7,6 +7,8 @@ import type { Appeal } from '../../gateway/domain/appeal.ts'
 import type { AppealQueue } from '../../gateway/domain/ports.ts'
 import { maskPhone } from '../../gateway/domain/phone.ts'
 import type { MatterLinker } from '../../gateway/matter/linker.ts'
+import { placeholderText } from '../../gateway/matter/features.ts'
+import type { CompletedAppeal } from '../../gateway/acd/appeal-records.ts'
 import type { Decision, MatterFlags, ReasonCode } from '../../gateway/matter/types.ts'
 
 export interface MatterAppeal {
@@ -51,13 +53,19 @@ export function excerpt(content: string): string {
   return flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS)}…` : flat
 }
 
+/** What the appeal says: a call's text is our placeholder, its agent's summary once completed. */
+function said(a: Appeal): string {
+  const summary = (a as Partial<CompletedAppeal>).intake?.summary
+  return placeholderText(a) && summary ? summary : a.content
+}
+
 function view(a: Appeal | undefined, id: string, number: string, at: string, reasons: ReasonCode[]): MatterAppeal {
   return {
     appealId: id,
     appealNumber: number,
     receivedAt: at,
     reasons,
-    ...(a ? { channel: a.channel, excerpt: excerpt(a.content) } : { excerpt: '' }),
+    ...(a ? { channel: a.channel, excerpt: excerpt(said(a)) } : { excerpt: '' }),
     ...(a?.citizen?.phone ? { phone: maskPhone(a.citizen.phone) } : {}),
   }
 }

@@ -1,15 +1,25 @@
 /**
- * 并案 decisions reach the other agents: a decision publishes the appeals whose matter changed
- * (`notify(..., 'matters')`), and every process sends the new card (`matter.changed`) to the
- * consoles it holds of the agent who holds or is offered each of them. `close()` stops taking
+ * 并案 decisions reach the other agents: a decision, or a call's re-link on its summary at
+ * completion (`matterNotice`), publishes the appeals whose matter changed (`notify(..., 'matters')`),
+ * and every process sends the new card (`matter.changed`) to the consoles it holds of the agent
+ * who holds or is offered each of them. `close()` stops taking
  * notices and waits for the pushes under way, so none runs on a closing Redis connection.
  */
 import type { FastifyBaseLogger } from 'fastify'
+import type { Redis } from 'ioredis'
 import type { Acd } from '../../gateway/acd/types.ts'
 import type { MatterCards } from './matter-card.ts'
-import type { SessionRegistry } from './session-registry.ts'
+import { notify, type SessionRegistry } from './session-registry.ts'
 
 export const MATTER_NOTICE = 'matters'
+
+/**
+ * Publishes that these appeals' matter cards changed, to the consoles of every process: what an
+ * agent's 并案 decision does, and a call's re-link on its summary at completion.
+ */
+export function matterNotice(redis: Redis, keyPrefix: string): (appealIds: string[]) => Promise<void> {
+  return (appealIds) => notify(redis, keyPrefix, MATTER_NOTICE, { appealIds })
+}
 
 export function pushMatterChanges(registry: SessionRegistry, acd: Acd, matters: MatterCards, log: FastifyBaseLogger): { close(): Promise<void> } {
   const underWay = new Set<Promise<void>>()

@@ -31,8 +31,12 @@ export type CompletedAppeal = Appeal & {
   matter?: MatterSummary
 }
 
-/** Reads an appeal's matter at completion, so agent decisions made on the card travel with it. */
-export type MatterOf = (appealId: string) => Promise<MatterSummary | undefined>
+/**
+ * Reads an appeal's matter at completion, so agent decisions made on the card travel with it.
+ * `completing` is the appeal as the agent completed it (summary, category, place): the matter side
+ * may first link a call again on it (gateway/pipeline/post-completion.ts).
+ */
+export type MatterOf = (appealId: string, completing?: CompletedAppeal) => Promise<MatterSummary | undefined>
 
 export class AppealRecords {
   readonly #redis: RecordRedis
@@ -52,8 +56,7 @@ export class AppealRecords {
     const appeal = await this.#store.get(appealId)
     if (!appeal) throw new ACD_ERR_APPEAL_NOT_FOUND(appealId)
     if (appeal.status === 'completed') return appeal as CompletedAppeal
-    const matter = await this.#matterOf?.(appealId)
-    const merged: CompletedAppeal = {
+    const completing: CompletedAppeal = {
       ...appeal,
       ...(record.category ? { category: record.category } : {}),
       ...(record.location ? { location: record.location } : {}),
@@ -64,8 +67,9 @@ export class AppealRecords {
         agentId,
         completedAt: at,
       },
-      ...(matter ? { matter } : {}),
     }
+    const matter = await this.#matterOf?.(appealId, completing)
+    const merged: CompletedAppeal = { ...completing, ...(matter ? { matter } : {}) }
     const { appealNumber: _n, status: _s, history: _h, ...data } = merged
     const change: StatusChange = { status: 'completed', at, by: agentId }
     const r = await this.#redis.acdCompleteRecord(this.#keys.appeal(appealId), JSON.stringify(data), JSON.stringify(change))

@@ -10,7 +10,8 @@ import { startWebhookWorker } from '../handoff/webhook-worker.ts'
 import { RedisAcd, type Timers } from './redis-acd.ts'
 import type { WorkOrderJob } from '../handoff/workorder-handoff.ts'
 import type { MatterLinker } from '../matter/linker.ts'
-import { matterOf } from '../matter/summary.ts'
+import type { MatterAlerts } from '../matter/alerts.ts'
+import { matterAtCompletion } from '../pipeline/post-completion.ts'
 
 export interface AcdStack {
   acd: RedisAcd
@@ -28,8 +29,12 @@ export interface AcdStackOptions {
   clock?: () => Date
   timers?: Timers | false
   fetch?: typeof fetch
-  /** 并案: a completed record carries its matter to the work-order system. */
+  /** 并案: a completed record carries its matter to the work-order system; a call is first linked again on its summary. */
   linker?: MatterLinker
+  /** 集中诉求 alerts raised by a call's re-link. */
+  alerts?: MatterAlerts
+  /** A call's re-link changed these appeals' matter cards (the console pushes them). */
+  matterChanged?: (appealIds: string[]) => Promise<void>
   /** Start the webhook worker when handoff.webhookUrl is set (default true). */
   worker?: boolean
 }
@@ -47,7 +52,9 @@ export async function createAcdStack(o: AcdStackOptions): Promise<AcdStack> {
     hotlines: config.hotlines,
     appeals: o.queue,
     handoff,
-    ...(o.linker ? { matterOf: matterOf(o.linker) } : {}),
+    ...(o.linker
+      ? { matterOf: matterAtCompletion({ linker: o.linker, alerts: o.alerts, matterChanged: o.matterChanged, logger: logger.child({ component: 'matter' }) }) }
+      : {}),
     agents: auth.directory.profiles(),
     clock: o.clock,
     logger: logger.child({ component: 'acd' }),

@@ -63,14 +63,22 @@ export function extractFeatures(appeal: Appeal): AppealFeatures {
 }
 
 /**
+ * A call taken by the gateway carries our own placeholder text until the agent writes the summary:
+ * it says nothing of the matter, and every call would share it. Such a call links by the caller's
+ * number (identity) alone, and again on the summary at completion (MatterLinker.relink). Voice
+ * records imported with a transcript have no `call` and are read like written appeals.
+ */
+export function placeholderText(appeal: Pick<Appeal, 'channel' | 'call'>): boolean {
+  return appeal.channel === 'voice' && Boolean(appeal.call)
+}
+
+/**
  * Features, and for an appeal that names no place the sound keys of the words that might be a
  * bare name (恒泰, 力美) — resolved against the index by the linker, never stored as such.
+ * `summary`: the agent's summary of a call, read instead of its placeholder text.
  */
-export function readAppeal(appeal: Appeal): { features: AppealFeatures; mentions: string[] } {
-  // A call taken by the gateway carries our own placeholder text until the agent writes the summary:
-  // it says nothing of the matter, and every call would share it. Such a call links by the caller's
-  // number (identity) alone. (Voice records imported with a transcript have no `call` and keep it.)
-  const said = appeal.channel === 'voice' && appeal.call ? '' : String(appeal.content ?? '')
+export function readAppeal(appeal: Appeal, summary?: string): { features: AppealFeatures; mentions: string[] } {
+  const said = summary ?? (placeholderText(appeal) ? '' : String(appeal.content ?? ''))
   const content = normalizeText(said.slice(0, MAX_CHARS * 2)).slice(0, MAX_CHARS)
   const address = normalizeText(appeal.location?.address ?? '')
   const addrPlaces = extractPlaces(address)

@@ -12,15 +12,16 @@
 import type { Redis } from 'ioredis'
 import type { Appeal } from '../domain/appeal.ts'
 import { MT_ERR_APPEAL_NOT_LINKED, MT_ERR_CONTENDED, MT_ERR_MATTER_NOT_FOUND } from './errors.ts'
-import { readAppeal } from './features.ts'
+import { placeholderText, readAppeal } from './features.ts'
 import { countCitizens, sameCitizen } from './identity.ts'
-import { MatterStore, type MatterState, type StoredAppeal } from './matter-store.ts'
+import { MatterStore, type MatterState, type StoredAppeal, type WindowQuery } from './matter-store.ts'
 import { sameIncident, scorePair, type PairContext, type PairScore } from './scorer.ts'
 import { learnedNear, placeNodes } from './place-graph.ts'
 import { weigh } from './term-weights.ts'
 import { matterScore, mergeModel } from './merge-model.ts'
 import { nameTokens, queryTokens, wordQueryTokens, wordWriteTokens, writeTokens } from './tokens.ts'
-import type { AppealFeatures, Decision, MatterLink, MatterView, RelatedAppeal } from './types.ts'
+import { featureDelta, relinkMode } from './relink.ts'
+import type { AppealFeatures, Decision, MatterLink, MatterView, RelatedAppeal, Relinked } from './types.ts'
 
 export interface MatterLinkerOptions {
   redis: Redis
@@ -56,6 +57,17 @@ interface Choice {
   scored: { c: StoredAppeal; s: PairScore }[]
   /** Other matters this appeal matches as the same problem: fold candidates. */
   bridges: string[]
+}
+
+interface LinkQuery extends Pick<WindowQuery, 'terms' | 'nodes' | 'epoch' | 'extra'> {
+  qTokens: string[]
+}
+
+interface Ranking {
+  choice?: Choice
+  byMatter: Map<string, { c: StoredAppeal; s: PairScore }[]>
+  /** Matters with a member of the same problem that the model joins: what a link may fold. */
+  strong: string[]
 }
 
 /** Index tokens under which a bare name (恒泰, 力美) would have been filed by other appeals. */
@@ -111,34 +123,15 @@ export class MatterLinker {
   async link(appeal: Appeal): Promise<MatterLink> {
     const { features: f, mentions } = readAppeal(appeal)
     if (!Number.isFinite(f.at)) f.at = this.#clock().getTime()
-    const qTokens = [...queryTokens(f), ...mentionTokens(mentions)]
-    const terms = [...(f.words ?? []), ...(f.grams ?? []), ...(f.chars ?? [])]
-    const nodes = placeNodes(f)
-    const epoch = Math.floor(f.at / this.#windowMs)
-    const extra = (stats: PairContext['stats'], neighbours: string[][]) => [
-      ...nameTokens(f),
-      ...wordQueryTokens(f, stats),
-      ...[...learnedNear(nodes, neighbours)].slice(0, NEAR_TOKENS),
-    ]
+    const q = this.#query(f, mentions)
+    const { terms, epoch } = q
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       await backoff(attempt)
-      const read = await this.store.candidates(qTokens, f.at - this.#windowMs, f.at + DAY_MS, this.#perToken, f.id, {
-        terms,
-        nodes,
-        epoch,
-        extra,
-        perExtra: PER_EXTRA,
-      })
+      const { read, ctx, wTokens } = await this.#read(f, mentions, f.id, q)
       if (read.selfLinked) {
         const existing = await this.get(f.id)
         if (existing) return existing
       }
-      if (mentions.length > 0) learnNames(f, mentions, read.candidates)
-      f.wordW = weigh(f.words ?? [], read.stats)
-      f.gramW = weigh(f.grams ?? [], read.stats)
-      f.charW = weigh(f.chars ?? [], read.stats)
-      const ctx: PairContext = { stats: read.stats, near: learnedNear(nodes, read.neighbours) }
-      const wTokens = [...new Set([...writeTokens(f), ...wordWriteTokens(f)])]
       const choice = this.#choose(f, read.candidates, ctx)
       const state = choice ? await this.store.matterState(choice.matterId) : undefined
       if (choice && (!state || state.into)) continue // moved, folded or expired meanwhile: read again
@@ -173,17 +166,135 @@ export class MatterLinker {
     throw new MT_ERR_CONTENDED()
   }
 
+  /** What a link reads the window with (taken before names are learned): tokens, terms, place nodes, epoch. */
+  #query(f: AppealFeatures, mentions: string[]): LinkQuery {
+    const nodes = placeNodes(f)
+    return {
+      qTokens: [...queryTokens(f), ...mentionTokens(mentions)],
+      terms: [...(f.words ?? []), ...(f.grams ?? []), ...(f.chars ?? [])],
+      nodes,
+      epoch: Math.floor(f.at / this.#windowMs),
+      extra: (stats: PairContext['stats'], neighbours: string[][]) => [
+        ...nameTokens(f),
+        ...wordQueryTokens(f, stats),
+        ...[...learnedNear(nodes, neighbours)].slice(0, NEAR_TOKENS),
+      ],
+    }
+  }
+
+  /**
+   * Candidates and what the window says around the appeal; weighs its terms and learns bare names.
+   * With `selfId`, a linked appeal reads nothing more (link's fast path); without, the appeal is
+   * only left out of its candidates (a re-link).
+   */
+  async #read(f: AppealFeatures, mentions: string[], selfId: string | undefined, q: LinkQuery) {
+    const { qTokens, terms, nodes, epoch, extra } = q
+    const read = await this.store.candidates(qTokens, f.at - this.#windowMs, f.at + DAY_MS, this.#perToken, selfId, {
+      terms,
+      nodes,
+      epoch,
+      extra,
+      perExtra: PER_EXTRA,
+    })
+    if (selfId === undefined) read.candidates = read.candidates.filter((c) => c.features.id !== f.id)
+    if (mentions.length > 0) learnNames(f, mentions, read.candidates)
+    f.wordW = weigh(f.words ?? [], read.stats)
+    f.gramW = weigh(f.grams ?? [], read.stats)
+    f.charW = weigh(f.chars ?? [], read.stats)
+    const ctx: PairContext = { stats: read.stats, near: learnedNear(nodes, read.neighbours) }
+    const wTokens = [...new Set([...writeTokens(f), ...wordWriteTokens(f)])]
+    return { read, ctx, wTokens }
+  }
+
+  /**
+   * Links a call again on the agent's summary: its features are read from the summary (and the
+   * record's place and category) instead of the placeholder, and its matter found by content as a
+   * written appeal of that text would be. Agent decisions stay final, and a call that shares its
+   * matter with other appeals (the caller's earlier ones, linked by number) stays with them — the
+   * content may bring another matter in only by folding, as for a new appeal (relink.ts). One
+   * link script; idempotent: once re-linked, later calls return the link as it stands.
+   * Undefined for an appeal whose own text was read at intake, or an empty summary.
+   */
+  async relink(appeal: Appeal, summary: string): Promise<Relinked | undefined> {
+    if (!placeholderText(appeal) || summary.trim() === '') return undefined
+    const { features: f, mentions } = readAppeal(appeal, summary)
+    if (!Number.isFinite(f.at)) f.at = this.#clock().getTime()
+    const q = this.#query(f, mentions)
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      await backoff(attempt)
+      const [self] = await this.store.appeals([f.id])
+      if (self?.relinked) return { link: (await this.get(f.id))!, from: self.matterId, changed: [] }
+      const from = self?.matterId
+      const fromState = from ? await this.store.matterState(from) : undefined
+      if (from && !fromState) throw new MT_ERR_MATTER_NOT_FOUND(from)
+      const others = from ? (await this.store.memberIds(from)).filter((id) => id !== f.id) : []
+      const mode = relinkMode(self, others.length)
+      const { read, ctx, wTokens } = await this.#read(f, mentions, undefined, q)
+      const ranked = this.#rank(f, read.candidates, ctx)
+      // Where it may go: anywhere its content leads when alone and undecided; else its own matter,
+      // scored against the members it has there, folding others in only when not decided.
+      const choice = mode === 'first' || mode === 'free' ? ranked.choice : this.#stayIn(from!, ranked, mode === 'stay')
+      const target = choice?.matterId ?? from
+      const state = target === from ? fromState : target ? await this.store.matterState(target) : undefined
+      if (target && (!state || state.into)) continue // moved, folded or expired meanwhile: read again
+      const fold = choice && state ? await this.#foldable(choice, f) : []
+      const base = [...(state?.identities ?? []), ...fold.flatMap((x) => x.state.identities)]
+      // Staying, its first link's identity is in the matter already: only a new one (a phone the
+      // summary quotes) is added.
+      const known = target === from && self && JSON.stringify(self.features.citizen) === JSON.stringify(f.citizen)
+      const identities = known || base.length >= IDENTITY_CAP ? base : [...base, f.citizen]
+      const citizens = Math.max(countCitizens(identities), state?.citizens ?? 0, ...fold.map((x) => x.state.citizens))
+      const link = mode === 'final' ? (await this.store.linkRecord(f.id))!.link : this.#linkOf(f, choice, citizens)
+      const delta = featureDelta(self?.features, f, wTokens)
+      await this.#beforeCommit?.(f.id)
+      const res = await this.store.commit({
+        features: f,
+        link,
+        matterId: target,
+        matterVersion: state?.version ?? '',
+        identities,
+        citizens,
+        read,
+        writeTokens: wTokens,
+        cutoffMs: f.at - this.#windowMs,
+        fold: fold.map((x) => ({ matterId: x.matterId, version: x.state.version })),
+        terms: delta.terms,
+        nodes: placeNodes(f),
+        epoch: q.epoch,
+        relink: { from: from ?? '', fromVersion: fromState?.version ?? '', unindex: delta.unindex, unterms: delta.unterms, oldNodes: delta.oldNodes },
+      })
+      if (!res) continue
+      const now = (await this.get(f.id))!
+      if (!res.created) return { link: now, from: now.matterId, changed: [] }
+      // Members changed where it left, where it joined and what was folded in; a call that stays
+      // where it was (its own matter, alone or with the caller's appeals) changes nobody's card.
+      const moved = from !== res.matterId && (from !== undefined || target !== undefined)
+      const changed = moved || fold.length > 0 ? [...new Set([...(from && moved ? [from] : []), res.matterId, ...fold.map((x) => x.matterId)])] : []
+      return { link: { ...now, becameConcentrated: res.became }, ...(from ? { from } : {}), changed }
+    }
+    throw new MT_ERR_CONTENDED()
+  }
+
+  /** Its own matter as the choice of a re-link that may not leave it; folds only when `fold`. */
+  #stayIn(matterId: string, ranked: Ranking, fold: boolean): Choice | undefined {
+    const scored = (ranked.byMatter.get(matterId) ?? []).sort((a, b) => b.s.score - a.s.score)
+    if (scored.length === 0) return undefined
+    const bridges = fold && ranked.strong.includes(matterId) ? ranked.strong.filter((m) => m !== matterId).slice(0, FOLD_MAX_BRIDGES) : []
+    return { matterId, best: scored[0]!.s, scored, bridges }
+  }
+
   /**
    * Matters the new appeal bridges to its own: it is the same problem as members of both (an
    * early report with only a pin, then one that names the place and carries a pin too). They are
    * folded only when no member of one conflicts with a member of the other (another building,
    * problem, intersection ...) and no agent ever detached one from the other.
    */
-  async #foldable(choice: Choice): Promise<{ matterId: string; state: MatterState }[]> {
+  async #foldable(choice: Choice, self?: AppealFeatures): Promise<{ matterId: string; state: MatterState }[]> {
     if (choice.bridges.length === 0) return []
     const ownIds = await this.store.memberIds(choice.matterId)
     if (ownIds.length > FOLD_MAX_MEMBERS) return []
-    const own = await this.store.appeals(ownIds)
+    // A re-linked call is checked with its summary's features, not its placeholder's.
+    const own = (await this.store.appeals(ownIds)).map((a) => (a.features.id === self?.id ? { ...a, features: self } : a))
     const out: { matterId: string; state: MatterState }[] = []
     for (const other of choice.bridges) {
       const state = await this.store.matterState(other)
@@ -204,6 +315,10 @@ export class MatterLinker {
 
   /** Picks the matter with the best-matching member; more matching members break near-ties. */
   #choose(f: AppealFeatures, candidates: StoredAppeal[], ctx: PairContext): Choice | undefined {
+    return this.#rank(f, candidates, ctx).choice
+  }
+
+  #rank(f: AppealFeatures, candidates: StoredAppeal[], ctx: PairContext): Ranking {
     const byMatter = new Map<string, { c: StoredAppeal; s: PairScore }[]>()
     const seen: { candidateId: string; x: number[] }[] = []
     for (const c of candidates) {
@@ -235,7 +350,7 @@ export class MatterLinker {
     if (best && strong.includes(best.matterId)) {
       best.bridges = strong.filter((m) => m !== best!.matterId).slice(0, FOLD_MAX_BRIDGES)
     }
-    return best ?? this.#incident(f, byMatter)
+    return { choice: best ?? this.#incident(f, byMatter), byMatter, strong }
   }
 
   /**

@@ -13,13 +13,33 @@
  *       15 #read buckets, then read buckets, their expected versions, then #write buckets and
  *       write buckets, then #matters to fold in and (matter id, expected version) pairs, then the
  *       document-frequency hash key, its ttl, #terms and the terms, then the place-graph key prefix,
- *       its ttl, #nodes and the nodes (every ordered pair of nodes adds one to the edge).
- * Returns {status, matterId, became}: status 1 linked, 0 already linked, -1 retry (stale read).
+ *       its ttl, #nodes and the nodes (every ordered pair of nodes adds one to the edge), then the
+ *       re-link part: '1' to re-link (a call on its summary) or '', the matter it is in ('' when
+ *       never linked) and that matter's expected version, #index keys and the index keys to take
+ *       it out of, #terms and the terms its old features counted that the new ones do not, #nodes
+ *       and its old place nodes (their edges were counted already).
+ * A re-link runs once per appeal (field `r`): the appeal keeps its matter or, alone in it and with
+ * no agent decision, moves to `matterId`; the matter it leaves empty points there (`into`).
+ * Returns {status, matterId, became}: status 1 linked, 0 already linked (re-linked), -1 retry
+ * (stale read).
  */
 export const LINK = `
-local existing = redis.call('HGET', KEYS[1], 'm')
-if existing then return {0, existing, 0} end
 local nRead = tonumber(ARGV[15])
+local wStart = 15 + 2 * nRead + 1
+local mStart = wStart + tonumber(ARGV[wStart]) + 1
+local nMerge = tonumber(ARGV[mStart] or '0')
+local tStart = mStart + 2 * nMerge + 1
+local gStart = tStart + 3 + tonumber(ARGV[tStart + 2])
+local rStart = gStart + 3 + tonumber(ARGV[gStart + 2])
+local relink = ARGV[rStart] == '1'
+local from = ARGV[rStart + 1] or ''
+local existing = redis.call('HGET', KEYS[1], 'm')
+if relink then
+  if redis.call('HGET', KEYS[1], 'r') then return {0, existing or '', 0} end
+  if (existing or '') ~= from then return {-1, '', 0} end
+elseif existing then
+  return {0, existing, 0}
+end
 for i = 1, nRead do
   local v = redis.call('HGET', KEYS[2], ARGV[15 + i]) or '0'
   if v ~= ARGV[15 + nRead + i] then return {-1, '', 0} end
@@ -35,9 +55,12 @@ else
   local v = redis.call('HGET', mkey, 'v')
   if v ~= ARGV[7] then return {-1, '', 0} end
 end
-local wStart = 15 + 2 * nRead + 1
-local mStart = wStart + tonumber(ARGV[wStart]) + 1
-local nMerge = tonumber(ARGV[mStart] or '0')
+-- A re-link that moves the appeal: its matter must be as read (alone in it) and undecided.
+local leaving = relink and from ~= '' and from ~= mid
+if leaving then
+  if (redis.call('HGET', ARGV[12] .. from, 'v') or '') ~= ARGV[rStart + 2] then return {-1, '', 0} end
+  if redis.call('HGET', KEYS[1], 'd') then return {-1, '', 0} end
+end
 local mergedConc = false
 for i = 1, nMerge do
   local other = ARGV[mStart + 2 * i - 1]
@@ -62,10 +85,19 @@ for i = 1, nMerge do
   if ofirst < tonumber(redis.call('HGET', mkey, 'first') or at) then redis.call('HSET', mkey, 'first', ofirst) end
 end
 redis.call('HSET', KEYS[1], 'm', mid, 'n', ARGV[3], 'at', at, 'f', ARGV[4], 'l', ARGV[5])
+if relink then redis.call('HSET', KEYS[1], 'r', '1') end
 redis.call('PEXPIRE', KEYS[1], ttl)
 local mm = ARGV[13] .. mid
 redis.call('ZADD', mm, at, ARGV[1])
 redis.call('PEXPIRE', mm, ttl)
+if leaving then
+  local fkey = ARGV[12] .. from
+  redis.call('ZREM', ARGV[13] .. from, ARGV[1])
+  redis.call('HSET', fkey, 'into', mid, 'cit', '[]', 'c', 0)
+  redis.call('HINCRBY', fkey, 'v', 1)
+end
+-- A call received before the matter's first appeal (written ones came in while it was on the line).
+if relink and tonumber(at) < tonumber(redis.call('HGET', mkey, 'first') or at) then redis.call('HSET', mkey, 'first', at) end
 local count = tonumber(ARGV[9])
 local became = 0
 if count >= 3 and redis.call('HGET', mkey, 'conc') ~= '1' then
@@ -85,21 +117,36 @@ end
 for i = wStart + 1, wStart + tonumber(ARGV[wStart]) do
   redis.call('HINCRBY', KEYS[2], ARGV[i], 1)
 end
+-- A re-link takes the appeal out of the index entries its old features had and the new ones do not.
+local rx = rStart + 3
+local nUnindex = tonumber(ARGV[rx] or '0')
+for i = 1, nUnindex do redis.call('ZREM', ARGV[rx + i], ARGV[1]) end
+rx = rx + 1 + nUnindex
 -- What the window learns from every appeal: document frequencies of its terms, and which of its
--- places were named together (the place graph).
-local p = mStart + 2 * nMerge + 1
+-- places were named together (the place graph). A re-link counts the appeal once: only what its
+-- old features did not count, less what they counted and the new ones do not.
+local p = tStart
 local dfKey = ARGV[p]
 local nTerms = tonumber(ARGV[p + 2])
 for i = 1, nTerms do redis.call('HINCRBY', dfKey, ARGV[p + 2 + i], 1) end
-redis.call('HINCRBY', dfKey, '#n', 1)
+if not relink or from == '' then redis.call('HINCRBY', dfKey, '#n', 1) end
+local nUnterms = tonumber(ARGV[rx] or '0')
+for i = 1, nUnterms do
+  if redis.call('HINCRBY', dfKey, ARGV[rx + i], -1) <= 0 then redis.call('HDEL', dfKey, ARGV[rx + i]) end
+end
+rx = rx + 1 + nUnterms
+local old = {}
+for i = 1, tonumber(ARGV[rx] or '0') do old[ARGV[rx + i]] = true end
 redis.call('PEXPIRE', dfKey, ARGV[p + 1])
-p = p + 3 + nTerms
+p = gStart
 local gPrefix = ARGV[p]
 local nNodes = tonumber(ARGV[p + 2])
 for i = 1, nNodes do
-  local gkey = gPrefix .. ARGV[p + 2 + i]
+  local a = ARGV[p + 2 + i]
+  local gkey = gPrefix .. a
   for j = 1, nNodes do
-    if i ~= j then redis.call('ZINCRBY', gkey, 1, ARGV[p + 2 + j]) end
+    local b = ARGV[p + 2 + j]
+    if i ~= j and not (old[a] and old[b]) then redis.call('ZINCRBY', gkey, 1, b) end
   end
   if nNodes > 1 then redis.call('PEXPIRE', gkey, ARGV[p + 1]) end
 end

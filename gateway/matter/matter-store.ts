@@ -26,6 +26,12 @@ export interface WindowQuery {
 /** Parsed features kept in-process (about 1 KB each). */
 const FEATURE_CACHE_SIZE = 20_000
 
+interface Cached {
+  features: AppealFeatures
+  /** The record's `r` field when read: a re-link (once, by any process) replaces the features. */
+  r: string
+}
+
 interface ScriptRedis extends Redis {
   matterLink(...args: (string | number)[]): Promise<[number, string, number]>
   matterMove(...args: (string | number)[]): Promise<[number, string]>
@@ -36,6 +42,8 @@ export interface StoredAppeal {
   features: AppealFeatures
   matterId: string
   decision?: Decision
+  /** Linked again on the agent's summary (a call): its features are the summary's. */
+  relinked?: boolean
 }
 
 export interface CandidateRead {
@@ -72,13 +80,27 @@ export interface CommitInput {
   terms: string[]
   nodes: string[]
   epoch: number
+  /** A re-link of an appeal linked before (a call on its summary), in the same script. */
+  relink?: RelinkInput
+}
+
+export interface RelinkInput {
+  /** The matter the appeal is in, as read ('' when it was never linked), and its version. */
+  from: string
+  fromVersion: string
+  /** Index tokens of its old features that the new ones do not have. */
+  unindex: string[]
+  /** Terms its old features counted that the new ones do not (`terms` holds only the new ones). */
+  unterms: string[]
+  /** Its old place nodes: their edges were counted at its first link. */
+  oldNodes: string[]
 }
 
 export class MatterStore {
   readonly keys: MatterKeys
   readonly #redis: ScriptRedis
   readonly #ttlMs: number
-  readonly #cache = new Map<string, AppealFeatures>()
+  readonly #cache = new Map<string, Cached>()
 
   constructor(redis: Redis, keyPrefix: string, windowDays: number) {
     if (!('matterLink' in redis)) {
@@ -156,39 +178,50 @@ export class MatterStore {
   }
 
   /**
-   * Stored appeals with their current matter. Features never change once written, so parsed ones
-   * are cached in-process (bounded): a busy place's candidates are read again and again.
+   * Stored appeals with their current matter. Features change at most once (a call re-linked on
+   * its summary, field `r`), so parsed ones are cached in-process (bounded) and checked against
+   * `r`: a busy place's candidates are read again and again.
    */
   async appeals(ids: string[]): Promise<StoredAppeal[]> {
     if (ids.length === 0) return []
     const pipe = this.#redis.pipeline()
     for (const id of ids) {
-      if (this.#cache.has(id)) pipe.hmget(this.keys.appeal(id), 'm', 'd')
-      else pipe.hmget(this.keys.appeal(id), 'm', 'd', 'f')
+      if (this.#cache.has(id)) pipe.hmget(this.keys.appeal(id), 'm', 'd', 'r')
+      else pipe.hmget(this.keys.appeal(id), 'm', 'd', 'r', 'f')
     }
     const res = (await pipe.exec()) ?? []
-    const out: StoredAppeal[] = []
-    res.forEach(([, v], i) => {
-      const [m, d, f] = (v as (string | null)[]) ?? []
-      if (!m) return
+    const rows = res.map(([, v], i) => {
+      const [m, d, r, f] = (v as (string | null)[]) ?? []
       const id = ids[i]!
-      let features = this.#cache.get(id)
-      if (!features) {
-        if (!f) return
-        features = JSON.parse(f) as AppealFeatures
-        this.#remember(id, features)
-      }
-      out.push({ matterId: m, features, ...(d ? { decision: JSON.parse(d) as Decision } : {}) })
+      const cached = this.#cache.get(id)
+      return { id, m, d, r: r ?? '', f: f ?? undefined, features: cached?.r === (r ?? '') ? cached.features : undefined }
     })
+    // Re-linked by another process since this one cached it: the features are read again.
+    const stale = rows.filter((x) => x.m && !x.features && x.f === undefined)
+    if (stale.length > 0) {
+      const again = await Promise.all(stale.map((x) => this.#redis.hget(this.keys.appeal(x.id), 'f')))
+      stale.forEach((x, i) => (x.f = again[i] ?? undefined))
+    }
+    const out: StoredAppeal[] = []
+    for (const { id, m, d, r, f, features: known } of rows) {
+      if (!m) continue
+      let features = known
+      if (!features) {
+        if (!f) continue
+        features = JSON.parse(f) as AppealFeatures
+        this.#remember(id, features, r)
+      }
+      out.push({ matterId: m, features, ...(d ? { decision: JSON.parse(d) as Decision } : {}), ...(r ? { relinked: true } : {}) })
+    }
     return out
   }
 
-  #remember(id: string, f: AppealFeatures): void {
-    if (this.#cache.size >= FEATURE_CACHE_SIZE) {
+  #remember(id: string, f: AppealFeatures, r: string): void {
+    if (this.#cache.size >= FEATURE_CACHE_SIZE && !this.#cache.has(id)) {
       const oldest = this.#cache.keys().next().value
       if (oldest !== undefined) this.#cache.delete(oldest)
     }
-    this.#cache.set(id, f)
+    this.#cache.set(id, { features: f, r })
   }
 
   async matterState(matterId: string): Promise<MatterState | undefined> {
@@ -216,7 +249,9 @@ export class MatterStore {
   /** Atomic link write. Returns undefined when a read went stale (caller retries). */
   async commit(input: CommitInput): Promise<{ created: boolean; matterId: string; became: boolean } | undefined> {
     const f = input.features
-    const writeBuckets = [...new Set(input.writeTokens.map(bucketOf))]
+    const rl = input.relink
+    // Taking the appeal out of an index entry changes what a reader of that token saw, too.
+    const writeBuckets = [...new Set([...input.writeTokens, ...(rl?.unindex ?? [])].map(bucketOf))]
     const [status, matterId, became] = await this.#redis.matterLink(
       3 + input.writeTokens.length,
       this.keys.appeal(f.id),
@@ -252,9 +287,18 @@ export class MatterStore {
       this.#ttlMs,
       input.nodes.length,
       ...input.nodes,
+      rl ? '1' : '',
+      rl?.from ?? '',
+      rl?.fromVersion ?? '',
+      rl?.unindex.length ?? 0,
+      ...(rl?.unindex ?? []).map((t) => this.keys.index(t)),
+      rl?.unterms.length ?? 0,
+      ...(rl?.unterms ?? []),
+      rl?.oldNodes.length ?? 0,
+      ...(rl?.oldNodes ?? []),
     )
     if (status === -1) return undefined
-    if (status === 1) this.#remember(f.id, f)
+    if (status === 1) this.#remember(f.id, f, rl ? '1' : '')
     return { created: status === 1, matterId, became: became === 1 }
   }
 

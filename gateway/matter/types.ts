@@ -49,6 +49,16 @@ export interface MatterLink {
   linkedAt: string
 }
 
+/** A call linked again on the agent's summary (MatterLinker.relink). */
+export interface Relinked {
+  /** The link as it stands now; `becameConcentrated` only on the re-link that made it so. */
+  link: MatterLink
+  /** The matter it was in before (absent when it had never been linked). */
+  from?: string
+  /** Matters whose members changed (the one it left, the one it joined, those folded in); [] when none. */
+  changed: string[]
+}
+
 export type DecisionKind = 'confirmed' | 'detached' | 'attached'
 
 export interface Decision {

@@ -13,6 +13,7 @@ import type { PostIntakeHook } from '../domain/ports.ts'
 import type { Acd } from '../acd/types.ts'
 import type { MatterLinker } from '../matter/linker.ts'
 import type { MatterAlerts } from '../matter/alerts.ts'
+import type { MatterLink } from '../matter/types.ts'
 
 export interface PostIntakeOptions {
   linker?: MatterLinker
@@ -31,20 +32,7 @@ export function postIntake(o: PostIntakeOptions): PostIntakeHook {
           'appeal linked to a matter',
         )
       }
-      if (link.becameConcentrated && o.alerts) {
-        const view = await o.linker.matter(link.matterId)
-        await o.alerts.publish({
-          matterId: link.matterId,
-          appealId: appeal.id,
-          appealNumber: appeal.appealNumber,
-          citizens: link.citizens,
-          appealNumbers: view.members.map((m) => m.appealNumber),
-          ...(appeal.category ? { category: appeal.category } : {}),
-          ...(appeal.location?.address ? { place: appeal.location.address } : {}),
-          at: new Date().toISOString(),
-        })
-        o.logger.warn({ matterId: link.matterId, citizens: link.citizens }, '集中诉求: a matter reached three citizens')
-      }
+      if (link.becameConcentrated && o.alerts) await raiseConcentrated(o.linker, o.alerts, appeal, link, o.logger)
     }
     if (o.acd && appeal.status === 'queued') {
       try {
@@ -54,4 +42,20 @@ export function postIntake(o: PostIntakeOptions): PostIntakeHook {
       }
     }
   }
+}
+
+/** 集中诉求: the wallboards' alert for the link (a new one, or a call's re-link) that made its matter reach three citizens. */
+export async function raiseConcentrated(linker: MatterLinker, alerts: MatterAlerts, appeal: Appeal, link: MatterLink, logger: Logger): Promise<void> {
+  const view = await linker.matter(link.matterId)
+  await alerts.publish({
+    matterId: link.matterId,
+    appealId: appeal.id,
+    appealNumber: appeal.appealNumber,
+    citizens: link.citizens,
+    appealNumbers: view.members.map((m) => m.appealNumber),
+    ...(appeal.category ? { category: appeal.category } : {}),
+    ...(appeal.location?.address ? { place: appeal.location.address } : {}),
+    at: new Date().toISOString(),
+  })
+  logger.warn({ matterId: link.matterId, citizens: link.citizens }, '集中诉求: a matter reached three citizens')
 }

@@ -14,6 +14,7 @@ import { createLogger } from '../../../gateway/log.ts'
 import { RedisAppealQueue } from '../../../gateway/queue/redis-appeal-queue.ts'
 import { MatterAlerts } from '../../../gateway/matter/alerts.ts'
 import { MatterLinker } from '../../../gateway/matter/linker.ts'
+import { matterNotice } from '../../../agent-console/server/matter-push.ts'
 import { startMaintenance } from '../../../gateway/maintenance.ts'
 import { createVoice, type Voice } from '../../../gateway/telephony/create-voice.ts'
 import type { Submission } from '../../../gateway/domain/ports.ts'
@@ -82,10 +83,11 @@ export async function consoleApp(
     timezone: config.timezone,
     retentionDays: config.queue.retentionDays,
   })
-  // As main.ts wires it: matter linking before the offer, 集中诉求 alerts, matter in the handoff.
+  // As main.ts wires it: matter linking before the offer, 集中诉求 alerts, matter in the handoff
+  // (a call linked again on its summary at completion, its cards pushed).
   const linker = new MatterLinker({ redis, keyPrefix: prefix })
   const alerts = new MatterAlerts(redis, prefix)
-  const stack = await createAcdStack({ config, redis, queue, logger, linker })
+  const stack = await createAcdStack({ config, redis, queue, logger, linker, alerts, matterChanged: matterNotice(redis, prefix) })
   // The voice path when the test configures media servers (a FreeSWITCH peer).
   const voice = await createVoice({ config, redis, queue, acd: stack.acd, logger })
   const app = await build(config, { redis, queue, logger, acd: stack.acd, auth: stack.auth, linker, alerts, voice })
