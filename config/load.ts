@@ -8,6 +8,7 @@ import { Value } from '@sinclair/typebox/value'
 import { AgentConfigSchema, ConfigSchema, HotlineSchema, type Config } from './schema.ts'
 import { CFG_ERR_DEMO_IN_PRODUCTION, CFG_ERR_INVALID } from './errors.ts'
 import { readJsonFile } from './read-json.ts'
+import { checkEmergency, EmergencyPartnerSchema } from './emergency-schema.ts'
 import { Type } from '@sinclair/typebox'
 
 export interface LoadOptions {
@@ -49,6 +50,12 @@ export function loadConfig(opts: LoadOptions = {}): Readonly<Config> {
   }
   checkAgents(config)
   checkVoice(config)
+  if (config.emergency.partners.length === 0 && config.emergency.partnersFile) {
+    const partners = Value.Default(Type.Array(EmergencyPartnerSchema), readJson(resolve(root, config.emergency.partnersFile)))
+    assertValid(Type.Array(EmergencyPartnerSchema), partners, '/emergency/partners')
+    config.emergency.partners = partners as unknown as Config['emergency']['partners']
+  }
+  checkEmergency(config.emergency, env, config.env)
   for (const app of config.channels.signedApps) app.secret = env[app.secretEnv] ?? ''
   return deepFreeze(config)
 }
@@ -87,6 +94,7 @@ export const ENV_VARS: Record<string, string> = {
   VOICE_AREA_CODE: '/voice/areaCode',
   AGENT_SIP_SECRET: '/voice/softphone/secret',
   SOFTPHONE_WS_URL: '/voice/softphone/wsUrl',
+  EMERGENCY_PUBLIC_URL: '/emergency/publicBaseUrl',
 }
 
 function fromEnv(env: NodeJS.ProcessEnv): Json {

@@ -4,6 +4,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox'
 import { AgentPhoneSchema, VoiceSchema } from './voice-schema.ts'
+import { EmergencySchema } from './emergency-schema.ts'
 
 const Str = (opts: object = {}) => Type.String(opts)
 const Secret = () => Type.String({ default: '' })
@@ -262,6 +263,8 @@ export const ConfigSchema = Type.Object(
       { additionalProperties: false, default: {} },
     ),
     voice: VoiceSchema,
+    /** 110/119/120/122: partners (config/emergency-partners.json), dispatcher links, record push. */
+    emergency: EmergencySchema,
     statusQuery: Type.Object(
       {
         rateLimit: RateLimitSchema,
