@@ -10,6 +10,8 @@ import { CFG_ERR_DEMO_IN_PRODUCTION, CFG_ERR_INVALID } from './errors.ts'
 import { readJsonFile } from './read-json.ts'
 import { checkEmergency, EmergencyPartnerSchema } from './emergency-schema.ts'
 import { Type } from '@sinclair/typebox'
+import ipaddr from 'ipaddr.js'
+import { TrunkSchema } from './sip-schema.ts'
 
 export interface LoadOptions {
   /** JSON config file; default GATEWAY_CONFIG or config/gateway.json when it exists. */
@@ -56,6 +58,12 @@ export function loadConfig(opts: LoadOptions = {}): Readonly<Config> {
     config.emergency.partners = partners as unknown as Config['emergency']['partners']
   }
   checkEmergency(config.emergency, env, config.env)
+  if (config.sip.drachtio.host && config.sip.trunks.length === 0 && config.sip.trunksFile) {
+    const trunks = Value.Default(Type.Array(TrunkSchema), readJson(resolve(root, config.sip.trunksFile)))
+    assertValid(Type.Array(TrunkSchema), trunks, '/sip/trunks')
+    config.sip.trunks = trunks as unknown as Config['sip']['trunks']
+  }
+  checkSip(config)
   for (const app of config.channels.signedApps) app.secret = env[app.secretEnv] ?? ''
   return deepFreeze(config)
 }
@@ -95,6 +103,12 @@ export const ENV_VARS: Record<string, string> = {
   AGENT_SIP_SECRET: '/voice/softphone/secret',
   SOFTPHONE_WS_URL: '/voice/softphone/wsUrl',
   EMERGENCY_PUBLIC_URL: '/emergency/publicBaseUrl',
+  DRACHTIO_HOST: '/sip/drachtio/host',
+  DRACHTIO_PORT: '/sip/drachtio/port',
+  DRACHTIO_SECRET: '/sip/drachtio/secret',
+  DRACHTIO_TLS: '/sip/drachtio/tls',
+  DRACHTIO_TLS_CA: '/sip/drachtio/tlsCaFile',
+  SIP_MEDIA_SERVERS: '/sip/mediaServers',
 }
 
 function fromEnv(env: NodeJS.ProcessEnv): Json {
@@ -106,6 +120,9 @@ function fromEnv(env: NodeJS.ProcessEnv): Json {
     if (path === '/server/port') v = /^\d+$/.test(value) ? Number(value) : value
     if (path === '/auth/staffTokens') v = value.split(',').map((s) => s.trim()).filter(Boolean)
     if (path === '/voice/servers') v = parseServers(value)
+    if (path === '/sip/drachtio/port') v = /^\d+$/.test(value) ? Number(value) : value
+    if (path === '/sip/drachtio/tls') v = value === '1' || value === 'true'
+    if (path === '/sip/mediaServers') v = parseSipServers(value)
     setPath(out, path, v)
   }
   return out
@@ -121,6 +138,19 @@ function parseServers(value: string): unknown[] {
       const m = /^(?:([^=]+)=)?([^:]+)(?::(\d+))?$/.exec(item)
       if (!m) throw new CFG_ERR_INVALID(`/voice/servers/${i}`, `FREESWITCH_SERVERS item "${item}" is not [id=]host[:port]`)
       return { id: m[1] ?? `fs${i + 1}`, host: m[2], port: m[3] ? Number(m[3]) : 8021 }
+    })
+}
+
+/** SIP_MEDIA_SERVERS: `fs1=sip:10.0.0.5:5080,fs2=sip:10.0.0.6:5080` (id= optional). */
+function parseSipServers(value: string): unknown[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((item, i) => {
+      const m = /^(?:([A-Za-z0-9_-]+)=)?(sips?:\S+)$/.exec(item)
+      if (!m) throw new CFG_ERR_INVALID(`/sip/mediaServers/${i}`, `SIP_MEDIA_SERVERS item "${item}" is not [id=]sip:host:port`)
+      return { id: m[1] ?? `fs${i + 1}`, uri: m[2] }
     })
 }
 
@@ -187,6 +217,35 @@ function checkVoice(config: Config): void {
   if (e.healthIntervalMs + e.healthTimeoutMs + e.downAfterMs > 5000) {
     // A server that stops answering must be marked down within 5 s (its callers are waiting).
     throw new CFG_ERR_INVALID('/voice/eventSocket/downAfterMs', 'healthIntervalMs + healthTimeoutMs + downAfterMs must stay within 5000 ms')
+  }
+}
+
+function checkSip(config: Config): void {
+  const { sip } = config
+  if (!sip.drachtio.host) return
+  if (!sip.drachtio.secret) throw new CFG_ERR_INVALID('/sip/drachtio/secret', 'no drachtio-server secret: set DRACHTIO_SECRET')
+  if (sip.mediaServers.length === 0) throw new CFG_ERR_INVALID('/sip/mediaServers', 'the SIP edge needs at least one FreeSWITCH (SIP_MEDIA_SERVERS)')
+  const ids = new Set<string>()
+  sip.trunks.forEach((tr, i) => {
+    if (ids.has(tr.id)) throw new CFG_ERR_INVALID(`/sip/trunks/${i}/id`, `duplicate trunk ${tr.id}`)
+    ids.add(tr.id)
+    if (tr.kind === 'partner' && !tr.partner) throw new CFG_ERR_INVALID(`/sip/trunks/${i}/partner`, 'a partner trunk names its partner (110, 119, 120 or 122)')
+    tr.sources.forEach((c, j) => {
+      if (!isCidr(c)) throw new CFG_ERR_INVALID(`/sip/trunks/${i}/sources/${j}`, `"${c}" is not an address or CIDR`)
+    })
+  })
+  if (sip.trunks.filter((tr) => tr.defaultOut).length > 1) throw new CFG_ERR_INVALID('/sip/trunks', 'only one trunk may be defaultOut')
+  const e = sip.optionsIntervalMs * sip.downAfterFailures + sip.optionsTimeoutMs
+  if (e > 5000) throw new CFG_ERR_INVALID('/sip/optionsIntervalMs', 'optionsIntervalMs x downAfterFailures + optionsTimeoutMs must stay within 5000 ms')
+}
+
+function isCidr(value: string): boolean {
+  try {
+    if (value.includes('/')) ipaddr.parseCIDR(value)
+    else ipaddr.parse(value)
+    return true
+  } catch {
+    return false
   }
 }
 

@@ -5,6 +5,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { AgentPhoneSchema, VoiceSchema } from './voice-schema.ts'
 import { EmergencySchema } from './emergency-schema.ts'
+import { SipSchema } from './sip-schema.ts'
 
 const Str = (opts: object = {}) => Type.String(opts)
 const Secret = () => Type.String({ default: '' })
@@ -265,6 +266,7 @@ export const ConfigSchema = Type.Object(
     voice: VoiceSchema,
     /** 110/119/120/122: partners (config/emergency-partners.json), dispatcher links, record push. */
     emergency: EmergencySchema,
+    sip: SipSchema,
     statusQuery: Type.Object(
       {
         rateLimit: RateLimitSchema,

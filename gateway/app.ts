@@ -34,6 +34,9 @@ import { afterLogout } from '../agent-console/server/sign-out.ts'
 import type { Voice } from './telephony/create-voice.ts'
 import { voiceRoutes } from './telephony/voice-routes.ts'
 import { resolve } from 'node:path'
+import type { EmergencyDesk } from './emergency/emergency-desk.ts'
+import { handoffRoutes } from './emergency/handoff-routes.ts'
+import { emergencyChannel } from '../channels/emergency/routes.ts'
 
 export interface AppDeps {
   redis: Redis
@@ -54,6 +57,8 @@ export interface AppDeps {
   alerts?: MatterAlerts
   /** The voice path (gateway/telephony), when media servers are configured. */
   voice?: Voice
+  /** 110/119/120/122 handoff records (gateway/emergency): dispatcher links, partner record pushes. */
+  emergency?: EmergencyDesk
 }
 
 declare module 'fastify' {
@@ -173,5 +178,10 @@ export async function build(config: Readonly<Config>, deps: AppDeps): Promise<Ap
     fetch: deps.fetch ?? fetch,
     clock: deps.clock ?? (() => new Date()),
   })
+  if (deps.emergency) {
+    const desk = deps.emergency
+    await app.register(handoffRoutes, { desk, queue: deps.queue, recordingsDir: resolve(config.voice.recordingsDir), rateLimit: rateLimitOf(config.emergency.rateLimit), clock: deps.clock })
+    await app.register(emergencyChannel, { config, intake: intakeDeps, desk, redis: deps.redis, clock: deps.clock ?? (() => new Date()) })
+  }
   return app
 }

@@ -7,6 +7,8 @@ import { pino, type Logger, type LoggerOptions } from 'pino'
 const MOBILE_IN_TEXT = /(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)/g
 const ID_CARD_IN_TEXT = /(?<![\dXx])(\d{6})\d{8}(\d{3}[\dXx])(?![\dXx])/g
 const LANDLINE_IN_TEXT = /(?<!\d)(0\d{2,3}-?)\d{3,4}(\d{4})(?!\d)/g
+/** A dispatcher link's token is its only credential (gateway/emergency/dispatcher-link.ts). */
+const HANDOFF_TOKEN_IN_URL = /\/(handoffs?)\/[A-Za-z0-9_-]{20,}/g
 
 /** Masks phone and ID-card numbers inside free text (URLs, messages). */
 export function maskSensitive(text: string): string {
@@ -54,7 +56,7 @@ export const loggerOptions = (level: string): LoggerOptions => ({
   redact: { paths: REDACT_PATHS, censor },
   serializers: {
     req(req: { method: string; url: string; id?: string; ip?: string }) {
-      return { method: req.method, url: maskSensitive(req.url), id: req.id }
+      return { method: req.method, url: maskSensitive(req.url.replace(HANDOFF_TOKEN_IN_URL, '/$1/***')), id: req.id }
     },
   },
 })

@@ -9,7 +9,10 @@ import { MatterLinker } from './matter/linker.ts'
 import { MatterAlerts } from './matter/alerts.ts'
 import { startMaintenance } from './maintenance.ts'
 import { createVoice } from './telephony/create-voice.ts'
+import { createSipEdge } from './telephony/sip/create-sip-edge.ts'
 import { matterNotice } from '../agent-console/server/matter-push.ts'
+import { createEmergency } from './emergency/create-emergency.ts'
+import { handoffNotice } from '../agent-console/server/emergency-push.ts'
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>
@@ -47,7 +50,16 @@ async function main(): Promise<void> {
   }
   if (voice) logger.info({ mediaServers: config.voice.servers.map((s) => s.id), up: voice.media.upServers() }, 'voice path on')
   else logger.info('voice path off: no media server configured (FREESWITCH_SERVERS); the written channels run')
-  const app = await build(config, { redis, queue, logger, acd: stack.acd, auth: stack.auth, linker, alerts, voice })
+  let edge: Awaited<ReturnType<typeof createSipEdge>>
+  try {
+    edge = await createSipEdge(config, logger)
+  } catch (err) {
+    stopOnStartupError(logger, err, 'the SIP edge cannot start')
+  }
+  if (edge) logger.info({ drachtio: `${config.sip.drachtio.host}:${config.sip.drachtio.port}`, trunks: config.sip.trunks.map((tr) => tr.id) }, 'SIP edge on')
+  // 110/119/120/122 handoff records: every change reaches the consoles (handoff.updated).
+  const emergency = createEmergency({ config, redis, queue, logger, onChange: handoffNotice(redis, config.redis.keyPrefix) })
+  const app = await build(config, { redis, queue, logger, acd: stack.acd, auth: stack.auth, linker, alerts, voice, emergency: emergency.desk })
 
   const maintenance = startMaintenance({ config, queue, acd: stack.acd, logger })
 
@@ -65,6 +77,8 @@ async function main(): Promise<void> {
     }, config.server.drainSeconds * 1000)
     deadline.unref()
     await app.close()
+    await edge?.close()
+    await emergency.close()
     await voice?.close()
     await stack.close()
     await queue.close()

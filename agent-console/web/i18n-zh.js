@@ -56,6 +56,7 @@ export const T = {
     mailbox: '市长信箱',
     'message-board': '领导留言板',
     app: '政务APP',
+    emergency: '110/119/120/122转来',
   },
   card: {
     empty: '暂无处理中的诉求。就绪后，新的诉求会自动分配给您。',

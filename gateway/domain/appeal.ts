@@ -11,6 +11,8 @@ export const CHANNELS = [
   'mailbox',
   'message-board',
   'app',
+  /** A record pushed by 110/119/120/122 without a call (origin = the partner's number). */
+  'emergency',
 ] as const
 export type Channel = (typeof CHANNELS)[number]
 
@@ -107,10 +109,14 @@ export interface Appeal extends AppealDraft {
   history: StatusChange[]
 }
 
-/** Queue priority: lower is served first (bullmq convention). Calls before written appeals. */
-export const PRIORITY = { voice: 1, written: 10 } as const
+/**
+ * Queue priority: lower is served first (bullmq convention). Calls before written appeals; a record
+ * an emergency line (110/119/120/122) handed to 12345 before everything (国办发〔2022〕12号).
+ */
+export const PRIORITY = { emergency: 0, voice: 1, written: 10 } as const
 
 export function priorityFor(channel: Channel): number {
+  if (channel === 'emergency') return PRIORITY.emergency
   return channel === 'voice' ? PRIORITY.voice : PRIORITY.written
 }
 

@@ -9,4 +9,5 @@ export const ERROR_MODULES: (() => Promise<unknown>)[] = [
   () => import('../../gateway/matter/errors.ts'),
   () => import('../../ivr/errors.ts'),
   () => import('../../gateway/telephony/errors.ts'),
+  () => import('../../gateway/emergency/errors.ts'),
 ]

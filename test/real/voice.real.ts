@@ -396,6 +396,25 @@ function run(): void {
     t.equal(s.voice!.media.upServers().length, 0)
   })
 
+  t.test('past the longest wait the caller hears the overflow notice and leaves a message; it keeps its place as written work', async (t) => {
+    const s = await realScene(t, { voice: { waiting: { maxWaitSeconds: 3 } } })
+    const talkMs = promptMs(s.fs.promptsDir, 'welcome') + 3000 + promptMs(s.fs.promptsDir, 'overflow_message') + 4000
+    const caller = await s.sipp.caller('12345', '13900007777', { kind: 'hangup', afterMs: talkMs })
+    const uuid = await s.fs.observer.callFrom('13900007777')
+    const appealId = await until(() => s.voice!.router.activeCalls().find((c) => c.callId === uuid)?.appealId, 'queued')
+    await s.fs.observer.waitFor((e) => e.uuid === uuid && e.name === 'CHANNEL_EXECUTE' && e.headers.Application === 'record', 'the message is recorded', 20_000)
+    t.ok(playbacks(s, uuid).some((p) => /overflow_message\.wav$/.test(p.file) && p.response === 'FILE PLAYED'), 'FreeSWITCH played the overflow notice')
+    t.equal(await caller.exited, 0, 'the caller spoke, then hung up')
+    const appeal = await until(async () => ((await s.queue.get(appealId))?.call?.mode === 'message' ? s.queue.get(appealId) : undefined), 'the message on the appeal')
+    t.match(appeal, { status: 'queued', call: { mode: 'message' } }, 'still waiting at its place')
+    const file = appeal!.call!.recording!
+    t.notMatch(file, /13900007777/, 'no phone number in the path')
+    await until(() => existsSync(file) && statSync(file).size > 8000, 'the message holds audio', 8000)
+    t.equal((await s.stack.acd.stats()).today.abandoned, 0, 'not an abandoned call')
+    await s.stack.acd.setState('1001', 'ready')
+    t.match(await agentWith(s, '1001', (x) => Boolean(x.offer), 'offered'), { offer: { appealId, kind: 'written' } }, 'offered as written work, no phone rings')
+  })
+
   t.test('a wrong event-socket password: createVoice rejects with MEDIA_ERR_AUTH', async (t) => {
     const { fs } = await realServer(t)
     const { redis, prefix } = await testRedis(t)

@@ -3,6 +3,7 @@
  * for websocket and browser tests. Demo accounts from config/agents.json: 1001 and 1002 (agents),
  * 9001 (supervisor), password demo12345.
  */
+import { createSipEdge, type SipEdgeHandle } from '../../../gateway/telephony/sip/create-sip-edge.ts'
 import { randomUUID } from 'node:crypto'
 import { Writable } from 'node:stream'
 import type { AddressInfo } from 'node:net'
@@ -32,6 +33,8 @@ export interface ConsoleTestApp {
   stack: AcdStack
   /** Present when the config names media servers. */
   voice?: Voice
+  /** Present when the config names a drachtio-server. */
+  edge?: SipEdgeHandle
   linker: MatterLinker
   alerts: MatterAlerts
   queue: RedisAppealQueue
@@ -90,6 +93,8 @@ export async function consoleApp(
   const stack = await createAcdStack({ config, redis, queue, logger, linker, alerts, matterChanged: matterNotice(redis, prefix) })
   // The voice path when the test configures media servers (a FreeSWITCH peer).
   const voice = await createVoice({ config, redis, queue, acd: stack.acd, logger })
+  // The SIP edge when the test configures a drachtio-server (a peer or a real one).
+  const edge = await createSipEdge(config, logger)
   const app = await build(config, { redis, queue, logger, acd: stack.acd, auth: stack.auth, linker, alerts, voice })
   const maintenance = startMaintenance({ config, queue, acd: stack.acd, logger, ...opts.maintenance })
   let closing: Promise<void> | undefined
@@ -97,6 +102,7 @@ export async function consoleApp(
     (closing ??= (async () => {
       maintenance.stop()
       await app.close()
+      await edge?.close()
       await voice?.close()
       await stack.close()
       await queue.close()
@@ -110,6 +116,7 @@ export async function consoleApp(
     app,
     stack,
     voice,
+    edge,
     linker,
     alerts,
     queue,

@@ -64,9 +64,24 @@ export class SippKit {
 
   /** A citizen calling `dial` from `caller` through the carrier profile. */
   async caller(dial: string, caller: string, mode: CallerMode = { kind: 'wait' }): Promise<Sipp> {
+    return this.callerVia(`127.0.0.1:${this.#fs.ports.carrier}`, '127.0.0.1', dial, caller, mode)
+  }
+
+  /** A citizen calling from address `ip` (a trunk's source address) to `target` (e.g. the SIP edge). */
+  async callerVia(target: string, ip: string, dial: string, caller: string, mode: CallerMode = { kind: 'wait' }): Promise<Sipp> {
     const file = { wait: 'caller.xml', hangup: 'caller-hangup.xml', dtmf1: 'caller-dtmf.xml' }[mode.kind]
     const extra = mode.kind === 'wait' ? [] : ['-d', String(mode.afterMs)]
-    return this.#run(`caller-${caller}-${dial}`, file, ['-s', dial, '-key', 'caller', caller, '-m', '1', ...extra, `127.0.0.1:${this.#fs.ports.carrier}`])
+    return this.#run(`caller-${caller}-${dial}`, file, ['-s', dial, '-key', 'caller', caller, '-m', '1', ...extra, target], undefined, ip)
+  }
+
+  /** A phone (or a partner's switch) listening on address `ip`. */
+  async farEnd(ip: string, behaviour: PhoneBehaviour = 'answer'): Promise<Sipp> {
+    return this.#run(`far-end-${ip}-${behaviour}`, `${behaviour}.xml`, behaviour === 'answer' ? ['-rtp_echo'] : [], await freePort(), ip)
+  }
+
+  /** Any scenario of test/real/sipp from address `ip` with extra sipp arguments (floods, scanners, torture). */
+  async scenario(name: string, file: string, args: string[], ip = '127.0.0.1'): Promise<Sipp> {
+    return this.#run(name, file, args, undefined, ip)
   }
 
   /** Agent `id`'s desk phone: registers (digest, the password derived from the SIP secret), then behaves. */
@@ -99,13 +114,13 @@ export class SippKit {
     return this.#run(name, `${behaviour}.xml`, behaviour === 'answer' ? ['-rtp_echo'] : [], port)
   }
 
-  async #run(name: string, scenario: string, args: string[], port?: number): Promise<Sipp> {
+  async #run(name: string, scenario: string, args: string[], port?: number, ip = '127.0.0.1'): Promise<Sipp> {
     const sipPort = port ?? (await freePort())
     const mediaPort = await freeRange(4)
     const base = join(this.dir, `${name}-${sipPort}`)
     const argv = [
       '-sf', join(SCENARIOS, scenario),
-      '-i', '127.0.0.1', '-p', String(sipPort), '-mi', '127.0.0.1', '-mp', String(mediaPort),
+      '-i', ip, '-p', String(sipPort), '-mi', ip, '-mp', String(mediaPort),
       '-nostdin', '-timeout', '300', '-timeout_error',
       '-trace_msg', '-message_file', `${base}.msg`, '-trace_err', '-error_file', `${base}.err`,
       ...args,
