@@ -235,6 +235,9 @@ function checkSip(config: Config): void {
     })
   })
   if (sip.trunks.filter((tr) => tr.defaultOut).length > 1) throw new CFG_ERR_INVALID('/sip/trunks', 'only one trunk may be defaultOut')
+  config.emergency.partners.forEach((p, i) => {
+    if (!ids.has(p.trunk)) throw new CFG_ERR_INVALID(`/emergency/partners/${i}/trunk`, `no trunk ${p.trunk} in sip.trunks`)
+  })
   const e = sip.optionsIntervalMs * sip.downAfterFailures + sip.optionsTimeoutMs
   if (e > 5000) throw new CFG_ERR_INVALID('/sip/optionsIntervalMs', 'optionsIntervalMs x downAfterFailures + optionsTimeoutMs must stay within 5000 ms')
 }

@@ -148,6 +148,8 @@ export async function build(config: Readonly<Config>, deps: AppDeps): Promise<Ap
       softphone: config.voice.servers.length > 0 ? { settings: config.voice.softphone, agents: config.agents } : undefined,
       callControl: deps.voice?.control,
       callBack: deps.voice?.callBack,
+      emergency: deps.emergency,
+      emergencyCalls: deps.voice?.emergencyCalls,
     })
   }
   if (deps.voice && acd && deps.auth) {

@@ -42,9 +42,11 @@ async function main(): Promise<void> {
   const alerts = new MatterAlerts(redis, config.redis.keyPrefix)
   // A call completed with a summary is linked again on it: its cards pushed, 集中诉求 raised.
   const stack = await createAcdStack({ config, redis, queue, logger, linker, alerts, matterChanged: matterNotice(redis, config.redis.keyPrefix) })
+  // 110/119/120/122 handoff records: every change reaches the consoles (handoff.updated).
+  const emergency = createEmergency({ config, redis, queue, logger, onChange: handoffNotice(redis, config.redis.keyPrefix) })
   let voice: Awaited<ReturnType<typeof createVoice>>
   try {
-    voice = await createVoice({ config, redis, queue, acd: stack.acd, logger })
+    voice = await createVoice({ config, redis, queue, acd: stack.acd, logger, emergency: emergency.desk })
   } catch (err) {
     stopOnStartupError(logger, err, 'the voice path cannot start')
   }
@@ -57,8 +59,6 @@ async function main(): Promise<void> {
     stopOnStartupError(logger, err, 'the SIP edge cannot start')
   }
   if (edge) logger.info({ drachtio: `${config.sip.drachtio.host}:${config.sip.drachtio.port}`, trunks: config.sip.trunks.map((tr) => tr.id) }, 'SIP edge on')
-  // 110/119/120/122 handoff records: every change reaches the consoles (handoff.updated).
-  const emergency = createEmergency({ config, redis, queue, logger, onChange: handoffNotice(redis, config.redis.keyPrefix) })
   const app = await build(config, { redis, queue, logger, acd: stack.acd, auth: stack.auth, linker, alerts, voice, emergency: emergency.desk })
 
   const maintenance = startMaintenance({ config, queue, acd: stack.acd, logger })

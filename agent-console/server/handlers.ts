@@ -17,6 +17,10 @@ import type { CallControl } from '../../gateway/telephony/call-control.ts'
 import type { AgentCallBack } from '../../gateway/telephony/agent-call-back.ts'
 import type { MatterCards } from './matter-card.ts'
 import { MATTER_HANDLERS } from './matter-handlers.ts'
+import { EMERGENCY_HANDLERS } from './emergency-handlers.ts'
+import { EMERGENCY_CALL_HANDLERS } from './emergency-call-handlers.ts'
+import type { EmergencyDesk } from '../../gateway/emergency/emergency-desk.ts'
+import type { CallHandoff } from '../../gateway/emergency/call-handoff.ts'
 import type { ClientMessage, ClientMessageType } from './messages.ts'
 import type { ConsoleSession } from './session.ts'
 import type { ConsoleSettings } from './snapshot.ts'
@@ -37,6 +41,10 @@ export interface HandlerContext {
   voice?: CallControl
   /** 回拨 from the console; absent while the voice path is off. */
   callBack?: AgentCallBack
+  /** 110/119/120/122 handoff records (gateway/emergency). */
+  emergency?: EmergencyDesk
+  /** Live calls handed to 110/119/120/122; absent while the voice path is off. */
+  emergencyCalls?: CallHandoff
 }
 
 type Handler<T extends ClientMessageType> = (
@@ -151,6 +159,8 @@ export const HANDLERS: { [K in ClientMessageType]: Handler<K> } = {
   },
 
   ...MATTER_HANDLERS,
+  ...EMERGENCY_HANDLERS,
+  ...EMERGENCY_CALL_HANDLERS,
 
   'call.answer': onThePhone,
   'call.mute': onThePhone,

@@ -6,6 +6,8 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox'
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
 import { CATEGORIES } from '../../gateway/domain/appeal.ts'
 import { NOT_READY_REASONS } from '../../gateway/acd/types.ts'
+import { EMERGENCY_MESSAGES } from './emergency-messages.ts'
+import { EMERGENCY_CALL_MESSAGES } from './emergency-call-messages.ts'
 
 export const PROTOCOL_VERSION = 1
 /** Sec-WebSocket-Protocol the server answers with; the token travels as a second protocol `token.<jwt>`. */
@@ -96,6 +98,9 @@ export const CLIENT_MESSAGES = {
   'call.conference': msg('call.conference', { target: CallTarget }),
   /** 回拨: call the citizen of an appeal the agent holds, or take a 漏接回拨 entry and call it. */
   'call.back': msg('call.back', { appealId: AppealId }),
+  // 110/119/120/122: suggestion, record-only escalation, the appeal's handoffs; live-call handoffs.
+  ...EMERGENCY_MESSAGES,
+  ...EMERGENCY_CALL_MESSAGES,
 } as const
 
 export type ClientMessageType = keyof typeof CLIENT_MESSAGES

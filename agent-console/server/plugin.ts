@@ -19,6 +19,9 @@ import type { MatterAlerts } from '../../gateway/matter/alerts.ts'
 import type { MatterLinker } from '../../gateway/matter/linker.ts'
 import { MatterCards } from './matter-card.ts'
 import { MATTER_NOTICE, pushMatterChanges } from './matter-push.ts'
+import { pushHandoffUpdates } from './emergency-push.ts'
+import type { EmergencyDesk } from '../../gateway/emergency/emergency-desk.ts'
+import type { CallHandoff } from '../../gateway/emergency/call-handoff.ts'
 import { CLOSE } from './close-codes.ts'
 import { decode, type Envelope } from './decode.ts'
 import { CONSOLE_ERR_FORBIDDEN, CONSOLE_ERR_INTERNAL, CONSOLE_ERR_ORIGIN, CONSOLE_ERR_REPLACED, CONSOLE_ERR_TOKEN_EXPIRED, CONSOLE_ERR_UNAUTHORIZED, CONSOLE_ERR_AUTH_TIMEOUT, CONSOLE_ERR_IDENTITY_CHANGED, CONSOLE_ERR_LOGGED_OUT } from './errors.ts'
@@ -52,6 +55,10 @@ export interface AgentConsoleOptions {
   callControl?: CallControl
   /** 回拨 from the console (voice path on). */
   callBack?: AgentCallBack
+  /** 110/119/120/122 handoff records; their changes are pushed as handoff.updated. */
+  emergency?: EmergencyDesk
+  /** Live calls handed to 110/119/120/122 (voice path on). */
+  emergencyCalls?: CallHandoff
   /** The browser softphone: SIP credentials route, JsSIP bundle, its websocket in connect-src. */
   softphone?: Omit<SoftphoneRoutesOptions, 'verifyToken'>
 }
@@ -115,6 +122,7 @@ export async function agentConsole(app: FastifyInstance, opts: AgentConsoleOptio
   )
   const matters = opts.linker ? new MatterCards(opts.linker, opts.queue) : undefined
   const matterPush = matters ? pushMatterChanges(registry, opts.acd, matters, app.log) : undefined
+  const handoffPush = opts.emergency ? pushHandoffUpdates(registry, opts.acd, app.log) : undefined
   const fanout = new Fanout({
     acd: opts.acd,
     queue: opts.queue,
@@ -145,6 +153,8 @@ export async function agentConsole(app: FastifyInstance, opts: AgentConsoleOptio
     matterChanged: (appealIds) => notify(opts.redis, opts.keyPrefix, MATTER_NOTICE, { appealIds }),
     voice: opts.callControl,
     callBack: opts.callBack,
+    emergency: opts.emergency,
+    emergencyCalls: opts.emergencyCalls,
     renew: async (s, token) => {
       const identity = await authenticate(opts.verifyToken, token, clock())
       if (identity.agentId !== s.agentId || identity.role !== s.identity.role) throw new CONSOLE_ERR_IDENTITY_CHANGED()
@@ -186,6 +196,7 @@ export async function agentConsole(app: FastifyInstance, opts: AgentConsoleOptio
     if (heartbeat) clearInterval(heartbeat)
     await Promise.allSettled([...inFlight])
     await matterPush?.close()
+    await handoffPush?.close()
     await fanout.stop()
     await registry.close()
   })

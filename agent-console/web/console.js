@@ -6,6 +6,7 @@ import * as auth from './auth.js'
 import { ConsoleSocket } from './socket.js'
 import { renderAppeal, renderHistory } from './appeal-card.js'
 import { renderCallPanel } from './call-back.js'
+import { emergencyPanel } from './emergency-panel.js'
 import { MissedCallsPanel } from './missed-calls-panel.js'
 import { renderSoftphone, stopSoftphone } from './softphone.js'
 import { matterPanel } from './matter-panel.js'
@@ -39,6 +40,9 @@ function start() {
     toast(T.card.released)
   })
   socket.addEventListener('matter.changed', (e) => onMatterChanged(e.detail))
+  socket.addEventListener('handoff.updated', (e) => {
+    if (emergency && e.detail.appealId === S.currentId) emergency.update(e.detail.record)
+  })
   socket.connect()
   document.addEventListener('keydown', onKey)
   setInterval(tick, 250)
@@ -72,6 +76,7 @@ function shell() {
         el('nav', { id: 'tabs', class: 'tabs' }),
         el('div', { id: 'card', class: 'card' }),
         el('div', { id: 'matter', class: 'card', hidden: true }),
+        el('div', { id: 'emergency', class: 'card', hidden: true }),
         el('form', { id: 'intake', class: 'intake', hidden: true, onsubmit: onComplete }),
       ),
       el(
@@ -110,6 +115,8 @@ function onWelcome(w) {
 }
 
 let missedList
+/** The 紧急联动 panel of the appeal on the card (handoff.updated frames update it). */
+let emergency
 /** 漏接回拨: callers who gave up waiting; 回拨 takes one and calls it through the agent's phone. */
 function startMissedList() {
   if (missedList) return
@@ -331,6 +338,8 @@ function renderWork() {
     $('#transfer').hidden = true
     $('#history').replaceChildren(el('h2', { text: T.history.title }))
     $('#matter').hidden = true
+    $('#emergency').hidden = true
+    emergency = undefined
     return
   }
   card.replaceChildren(
@@ -345,6 +354,17 @@ function renderWork() {
   $('#matter').hidden = false
   $('#matter').replaceChildren(panel(appeal.id, S.matters.get(appeal.id)))
   renderForm(appeal)
+  // Kept while the same appeal stays on the card: a three-party call's controls survive re-renders.
+  if (emergency?.appealId !== appeal.id) emergency = emergencyPanel({
+    appeal,
+    voiceOn: S.settings.voice?.connected,
+    request: (type, body) => socket.request(type, body),
+    summary: () => $('#f-summary')?.value.trim() ?? '',
+    onNotice: (text) => toast(text),
+    onError: (err) => toast(errorText(err)),
+  })
+  $('#emergency').hidden = false
+  $('#emergency').replaceChildren(emergency.root)
   renderTransfer($('#transfer'), appeal, {
     queues: S.settings.transferQueues,
     request: (type, body) => socket.request(type, body),

@@ -9,6 +9,8 @@ export interface Submission {
   draft: AppealDraft
   /** When the channel received it (default: now). */
   receivedAt?: Date
+  /** Queue priority when not the channel's (a call handed over by 110/119/120/122: PRIORITY.emergency). */
+  priority?: number
 }
 
 export interface SubmitResult {

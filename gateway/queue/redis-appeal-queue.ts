@@ -75,7 +75,7 @@ export class RedisAppealQueue implements AppealQueue {
       ...s.draft,
       confidential: s.draft.confidential ?? false,
       receivedAt,
-      priority: priorityFor(s.channel),
+      priority: s.priority ?? priorityFor(s.channel),
     }
     const res = await this.store.create({
       appeal: record,

@@ -14,6 +14,9 @@ export interface AgentCall {
   legId: string
   /** Set once the call was moved into a three-party conference. */
   conference?: string
+  /** An emergency dispatcher's leg in that conference (110/119/120/122), and its handoff record. */
+  partnerLeg?: string
+  handoffId?: string
 }
 
 const TTL_SECONDS = 12 * 3600

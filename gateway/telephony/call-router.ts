@@ -15,6 +15,8 @@ import type { Config } from '../../config/schema.ts'
 import { normalizeCallerNumber } from '../../channels/voice/caller-number.ts'
 import { hotlineProfile } from '../../channels/voice/hotline-profile.ts'
 import { voiceSubmission } from '../../channels/voice/voice-appeal.ts'
+import { partnerCallSubmission, partnerTransfer, type PartnerCase, type PartnerTransfer } from '../../channels/voice/partner-call.ts'
+import type { Submission } from '../domain/ports.ts'
 import type { FlowOutcome, HotlineProfile } from '../../ivr/types.ts'
 import type { Acd, AcdEvent, Offer } from '../acd/types.ts'
 import type { InboundCall, LiveChannel, MediaControl, MediaEvent } from '../domain/media.ts'
@@ -40,6 +42,8 @@ export interface CallRouterOptions {
   missed: MissedCalls
   agentCalls: AgentCalls
   dialBack: DialBack
+  /** What a partner (110/119/120/122) pushed about a case it transfers with a call (emergency desk). */
+  partnerCase?: (t: PartnerTransfer) => Promise<PartnerCase>
   runIvr: IvrRunner
   prompt: (id: string) => string
   logger: Logger
@@ -124,6 +128,8 @@ export class CallRouter {
     await this.#o.media.take(call.serverId, call.callId)
     // Phrases (position, wait) are looked up in the channel's language (FreeSWITCH's default: en).
     await this.#o.media.setVar(call.serverId, call.callId, 'language', 'zh').catch((err: Error) => log.warn({ err: { message: err.message } }, 'language not set'))
+    const transfer = partnerTransfer(call)
+    if (transfer) return this.#partnerCall(active, transfer)
     const flow = voice.flowByHotline[profile.number] ?? voice.defaultFlow
     const outcome = await this.#o.runIvr(flow, { call, hotline: profile, signal: active.abort.signal, log })
     await this.#afterIvr(active, outcome)
@@ -151,12 +157,31 @@ export class CallRouter {
     }
   }
 
-  async #enqueue(a: ActiveCall): Promise<void> {
+  /**
+   * A call 110/119/120/122 transfers in: no greeting (the caller already told the dispatcher), the
+   * appeal carries the partner's case (pushed record or headers) and waits ahead of every other.
+   */
+  async #partnerCall(a: ActiveCall, t: PartnerTransfer): Promise<void> {
+    a.log = a.log.child({ partner: t.partner })
+    a.log.info({ caseRef: t.caseRef }, 'call transferred in by an emergency partner')
+    await this.#o.media.answer(a.call.serverId, a.call.callId)
+    const found = await this.#o.partnerCase?.(t).catch((err: Error) => {
+      a.log.warn({ err: { message: err.message } }, "the partner's record could not be read")
+      return undefined
+    })
+    const c: PartnerCase = found ?? { partnerName: t.partner }
+    const phone = a.phone ?? normalizeCallerNumber(c.callerNumber, this.#o.config.voice.areaCode)
+    if (a.phase === 'ended') return
+    a.phone = phone
+    return this.#enqueue(a, partnerCallSubmission(a.call, a.hotline, phone, t, c))
+  }
+
+  async #enqueue(a: ActiveCall, submission?: Submission): Promise<void> {
     a.phase = 'waiting'
     a.queuedAt = this.#now().getTime()
     let appeal
     try {
-      ;({ appeal } = await this.#o.queue.submit(voiceSubmission(a.call, a.hotline, a.phone)))
+      ;({ appeal } = await this.#o.queue.submit(submission ?? voiceSubmission(a.call, a.hotline, a.phone)))
     } catch (err) {
       // The store is down: nobody could take the call. Say so rather than leave the caller in silence.
       a.log.error({ err: { message: (err as Error).message, code: (err as { code?: string }).code } }, 'call could not be queued')

@@ -22,6 +22,9 @@ import { AgentCalls } from './agent-calls.ts'
 import { CallControl } from './call-control.ts'
 import { DialBack } from './dial-back.ts'
 import { AgentCallBack } from './agent-call-back.ts'
+import type { EmergencyDesk } from '../emergency/emergency-desk.ts'
+import { CallHandoff } from '../emergency/call-handoff.ts'
+import type { PartnerTransfer, PartnerCase } from '../../channels/voice/partner-call.ts'
 
 export interface Voice {
   media: FreeswitchMedia
@@ -31,6 +34,8 @@ export interface Voice {
   control: CallControl
   /** 回拨 from the console (an appeal the agent holds, a 漏接回拨 entry). */
   callBack: AgentCallBack
+  /** Live calls handed to 110/119/120/122 (with the emergency desk). */
+  emergencyCalls?: CallHandoff
   close(): Promise<void>
 }
 
@@ -42,6 +47,8 @@ export interface CreateVoiceOptions {
   logger: Logger
   /** Base of relative paths in voice config (flows, prompts, recordings); default the working directory. */
   root?: string
+  /** The emergency desk: partners' records for calls they transfer in, handoffs of live calls. */
+  emergency?: EmergencyDesk
   clock?: () => Date
 }
 
@@ -83,6 +90,7 @@ export async function createVoice(o: CreateVoiceOptions): Promise<Voice | undefi
     missed,
     agentCalls,
     dialBack,
+    partnerCase: o.emergency ? partnerCaseFrom(o.emergency) : undefined,
     prompt,
     logger: log,
     clock,
@@ -120,11 +128,24 @@ export async function createVoice(o: CreateVoiceOptions): Promise<Voice | undefi
     missed,
     control: new CallControl({ media, acd: o.acd, calls: agentCalls, voice }),
     callBack: new AgentCallBack({ acd: o.acd, queue: o.queue, dialBack, missed, agentCalls }),
+    emergencyCalls: o.emergency ? new CallHandoff({ media, calls: agentCalls, desk: o.emergency, voice, logger: log }) : undefined,
     async close() {
       await router.close()
       dialBack.close()
       await media.close()
     },
+  }
+}
+
+/** The partner's name and what it pushed about the case (matched by its reference). */
+function partnerCaseFrom(desk: EmergencyDesk): (t: PartnerTransfer) => Promise<PartnerCase> {
+  return async (t) => {
+    const partner = desk.partnerById(t.partner)
+    const record = t.caseRef && partner ? await desk.findPartnerRecord(partner.id, t.caseRef) : undefined
+    return {
+      partnerName: partner?.name ?? t.partner,
+      ...(record ? { summary: record.summary, location: record.location, category: record.category, callerNumber: record.callerNumber } : {}),
+    }
   }
 }
 

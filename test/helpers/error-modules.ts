@@ -9,5 +9,6 @@ export const ERROR_MODULES: (() => Promise<unknown>)[] = [
   () => import('../../gateway/matter/errors.ts'),
   () => import('../../ivr/errors.ts'),
   () => import('../../gateway/telephony/errors.ts'),
+  () => import('../../gateway/telephony/sip/errors.ts'),
   () => import('../../gateway/emergency/errors.ts'),
 ]

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { call, edgeScene, optionsText, statusOf, until } from './helpers/edge-scene.ts'
+import { TRUNKS, call, edgeScene, optionsText, statusOf, until } from './helpers/edge-scene.ts'
 import { tcpProxy } from '../helpers/tcp-proxy.ts'
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -65,7 +65,7 @@ t.test('a trunk over its concurrent calls gets 503 with Retry-After; a freed slo
 })
 
 t.test('a trunk over its calls per second gets 503 with Retry-After', async (t) => {
-  const s = await edgeScene(t, { trunks: [{ id: 'carrier-main', kind: 'carrier', sources: ['127.0.0.3/32'], target: 'sip:127.0.0.3:5090', maxCalls: 100, callsPerSecond: 2, defaultOut: true }] })
+  const s = await edgeScene(t, { trunks: [{ ...TRUNKS[0], maxCalls: 100, callsPerSecond: 2 }, ...TRUNKS.slice(1)] })
   const answers = await Promise.all([0, 1, 2, 3].map((i) => call(s, { dialed: '12345', source: `127.0.0.3:${5100 + i}` })))
   const codes = answers.map(statusOf).sort()
   t.same(codes, [200, 200, 503, 503], 'two in the second, two refused')

@@ -49,7 +49,7 @@ export function inboundCall(serverId: string, e: FsEvent): InboundCall {
     const v = e.variable(variable)
     if (v) headers[header] = v
   }
-  for (const name of ['User-to-User', 'X-Partner-Case', 'X-Hotline', 'X-Trunk']) {
+  for (const name of ['User-to-User', 'X-Partner', 'X-Partner-Case', 'X-UUI', 'X-Call-Info', 'X-Geolocation', 'X-Hotline', 'X-Trunk']) {
     const v = e.variable(`sip_h_${name}`)
     if (v) headers[name] = v
   }

@@ -3,6 +3,8 @@
  * for websocket and browser tests. Demo accounts from config/agents.json: 1001 and 1002 (agents),
  * 9001 (supervisor), password demo12345.
  */
+import { createEmergency, type Emergency } from '../../../gateway/emergency/create-emergency.ts'
+import { handoffNotice } from '../../../agent-console/server/emergency-push.ts'
 import { createSipEdge, type SipEdgeHandle } from '../../../gateway/telephony/sip/create-sip-edge.ts'
 import { randomUUID } from 'node:crypto'
 import { Writable } from 'node:stream'
@@ -35,6 +37,8 @@ export interface ConsoleTestApp {
   voice?: Voice
   /** Present when the config names a drachtio-server. */
   edge?: SipEdgeHandle
+  /** The 110/119/120/122 handoff desk. */
+  emergency: Emergency
   linker: MatterLinker
   alerts: MatterAlerts
   queue: RedisAppealQueue
@@ -92,10 +96,12 @@ export async function consoleApp(
   const alerts = new MatterAlerts(redis, prefix)
   const stack = await createAcdStack({ config, redis, queue, logger, linker, alerts, matterChanged: matterNotice(redis, prefix) })
   // The voice path when the test configures media servers (a FreeSWITCH peer).
-  const voice = await createVoice({ config, redis, queue, acd: stack.acd, logger })
+  // 110/119/120/122 handoff records (no push worker unless a partner has an endpoint), as main.ts.
+  const emergency = createEmergency({ config, redis, queue, logger, onChange: handoffNotice(redis, prefix) })
+  const voice = await createVoice({ config, redis, queue, acd: stack.acd, logger, emergency: emergency.desk })
   // The SIP edge when the test configures a drachtio-server (a peer or a real one).
   const edge = await createSipEdge(config, logger)
-  const app = await build(config, { redis, queue, logger, acd: stack.acd, auth: stack.auth, linker, alerts, voice })
+  const app = await build(config, { redis, queue, logger, acd: stack.acd, auth: stack.auth, linker, alerts, voice, emergency: emergency.desk })
   const maintenance = startMaintenance({ config, queue, acd: stack.acd, logger, ...opts.maintenance })
   let closing: Promise<void> | undefined
   const close = () =>
@@ -104,6 +110,7 @@ export async function consoleApp(
       await app.close()
       await edge?.close()
       await voice?.close()
+      await emergency.close()
       await stack.close()
       await queue.close()
     })())
@@ -117,6 +124,7 @@ export async function consoleApp(
     stack,
     voice,
     edge,
+    emergency,
     linker,
     alerts,
     queue,

@@ -86,6 +86,19 @@ export async function realEdgeScene(t: TapLike, o: RealEdgeOptions = {}): Promis
       numbers: ['110'],
       defaultOut: false,
     },
+    // The other partners' trunks (config/emergency-partners.json names them); nobody answers there.
+    ...(['119', '120', '122'] as const).map((p, i): TrunkConfig => ({
+      id: `partner-${p}`,
+      kind: 'partner',
+      partner: p,
+      sources: [`127.0.0.${5 + i}/32`],
+      target: `sip:${p}@127.0.0.${5 + i}:5060`,
+      maxCalls: 10,
+      callsPerSecond: 5,
+      areaCode: '010',
+      numbers: [p],
+      defaultOut: false,
+    })),
   ]
   const servers = [{ id: 'fs1', host: '127.0.0.1', port: fs.ports.esl, password: fs.eslPassword }]
   const mediaServers = [{ id: 'fs1', uri: `sip:127.0.0.1:${fs.ports.carrier}` }]
