@@ -30,6 +30,8 @@ export interface FanoutOptions {
   matters?: MatterCards
   /** 集中诉求 alerts: one subscription per process, fanned out to the wallboards it holds. */
   alerts?: MatterAlerts
+  /** Today's handoffs to 110/119/120/122 (the emergency desk), on the wallboard. */
+  handoffsToday?: () => Promise<Record<string, number>>
 }
 
 export interface WallboardAgent {
@@ -178,7 +180,8 @@ export class Fanout {
     const agents = [...this.agents.values()]
       .sort((a, b) => a.agentId.localeCompare(b.agentId))
       .map(({ agentId, name, status }) => ({ agentId, name, state: status.state, reason: status.reason, since: status.since, holding: status.appealIds.length }))
-    return this.frame('wallboard', { stats, agents, serverTime: this.o.clock().toISOString() })
+    const handoffs = this.o.handoffsToday ? await this.o.handoffsToday().catch(() => undefined) : undefined
+    return this.frame('wallboard', { stats, agents, ...(handoffs ? { handoffs } : {}), serverTime: this.o.clock().toISOString() })
   }
 
   /** Public for the benchmark: one snapshot, serialized once, written to every wallboard. */

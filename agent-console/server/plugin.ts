@@ -133,6 +133,7 @@ export async function agentConsole(app: FastifyInstance, opts: AgentConsoleOptio
     listAgents: opts.listAgents,
     matters,
     alerts: opts.alerts,
+    handoffsToday: opts.emergency ? () => opts.emergency!.handoffsToday() : undefined,
   })
   const settings = {
     dispositions: cfg.dispositions,

@@ -250,6 +250,7 @@ export const T = {
     asa: '平均应答时长',
     aht: '平均处理时长',
     writtenWithin3min: '网络诉求3分钟响应率',
+    handoffsTo: (partner) => `今日转${partner}`,
     missed: '漏接回拨',
     noMissed: '暂无漏接来电',
     missedNumber: '来电号码',

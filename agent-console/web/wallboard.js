@@ -85,6 +85,7 @@ function render(f) {
     tile(W.asa, dur(d.averageSpeedOfAnswerSeconds), 'kpi-asa'),
     tile(W.aht, dur(d.averageHandleTimeSeconds), 'kpi-aht'),
     tile(W.writtenWithin3min, pct(d.writtenWithin3minRate), 'kpi-written3m'),
+    ...Object.entries(f.handoffs ?? {}).map(([partner, n]) => tile(W.handoffsTo(T.emergency.partners[partner] ?? partner), String(n), `kpi-handoffs-${partner}`)),
   )
   $('#queues').replaceChildren(
     el(

@@ -4,7 +4,8 @@
  * sees the handoff's state.
  */
 import t from 'tap'
-import { launch, screenshot } from './helpers/browser.ts'
+import { launch, login, newPage, screenshot } from './helpers/browser.ts'
+import { DEMO_PASSWORD } from '../console/helpers/console-app.ts'
 import { agentPage, goReady } from './helpers/console-page.ts'
 import { T } from '../../agent-console/web/i18n-zh.js'
 import { voiceScene, until } from '../voice/helpers/voice-scene.ts'
@@ -49,4 +50,18 @@ t.test('a call transferred in by 110 arrives prefilled with its record; one clic
   const partnerLeg = s.peer.channels().find((c) => c.variables?.gw_leg === 'partner')
   t.equal(s.peer.channels().find((c) => c.uuid === call)?.bridgedTo, partnerLeg?.uuid, 'the caller talks to the 110 dispatcher')
   await screenshot(page, 'console-one-key-110')
+})
+
+t.test("the wallboard counts today's handoffs per partner", async (t) => {
+  const s = await voiceScene(t)
+  const browser = await launch(t)
+  const wall = await newPage(browser)
+  await login(wall, s.url, '/console/wallboard', '9001', DEMO_PASSWORD)
+  await wall.waitForSelector('[data-testid=kpi-handoffs-119]')
+  t.equal(await wall.textContent('[data-testid=kpi-handoffs-119]'), '0', 'none yet')
+  const appealId = await s.webAppeal('小区楼道里有很浓的煤气味，怀疑燃气泄漏', '13700001234', '朝阳区和平里5号楼')
+  await s.emergency.desk.escalate(appealId, '119', '1001')
+  await wall.waitForSelector('[data-testid=kpi-handoffs-119]:text("1")', { timeout: 15_000 })
+  t.match(await wall.textContent('.kpis'), /今日转消防119/, 'labelled by partner')
+  await screenshot(wall, 'wallboard-handoffs')
 })

@@ -46,6 +46,9 @@ export interface RealEdgeOptions {
   /** A second FreeSWITCH in the pool. */
   secondFs?: boolean
   partnerBehaviour?: 'answer' | 'no-answer' | 'busy'
+  emergency?: DeepPartial<Config['emergency']>
+  /** Secrets as the environment gives them (EMERGENCY_110_SECRET ...). */
+  env?: NodeJS.ProcessEnv
 }
 
 export async function realEdgeScene(t: TapLike, o: RealEdgeOptions = {}): Promise<RealEdgeScene> {
@@ -127,7 +130,8 @@ export async function realEdgeScene(t: TapLike, o: RealEdgeOptions = {}): Promis
       optionsTimeoutMs: 1500,
       ...o.sip,
     } as DeepPartial<Config['sip']>,
-  })
+    ...(o.emergency ? { emergency: o.emergency } : {}),
+  }, undefined, { env: o.env })
   gwLogs = gw.logs
   return Object.assign(gw, { fs, fs2, drachtio, sipp, carrier, partner110, edgeTarget: `127.0.0.1:${drachtio.sipPort}` })
 }
