@@ -46,6 +46,8 @@ export interface RealEdgeOptions {
   /** A second FreeSWITCH in the pool. */
   secondFs?: boolean
   partnerBehaviour?: 'answer' | 'no-answer' | 'busy'
+  /** The dispatcher answers and hangs up itself after this long. */
+  partnerHangsUpAfterMs?: number
   emergency?: DeepPartial<Config['emergency']>
   /** Secrets as the environment gives them (EMERGENCY_110_SECRET ...). */
   env?: NodeJS.ProcessEnv
@@ -63,7 +65,7 @@ export async function realEdgeScene(t: TapLike, o: RealEdgeOptions = {}): Promis
   const fs2 = o.secondFs ? await startFreeswitch(t) : undefined
   drachtio = await startDrachtio(t)
   const carrier = await sipp.farEnd(CARRIER_IP, 'answer')
-  const partner110 = await sipp.farEnd(PARTNER_110_IP, o.partnerBehaviour ?? 'answer')
+  const partner110 = await sipp.farEnd(PARTNER_110_IP, o.partnerBehaviour ?? 'answer', o.partnerHangsUpAfterMs)
   const trunks: TrunkConfig[] = [
     {
       id: 'carrier-main',

@@ -74,8 +74,9 @@ export class SippKit {
     return this.#run(`caller-${caller}-${dial}`, file, ['-s', dial, '-key', 'caller', caller, '-m', '1', ...extra, target], undefined, ip)
   }
 
-  /** A phone (or a partner's switch) listening on address `ip`. */
-  async farEnd(ip: string, behaviour: PhoneBehaviour = 'answer'): Promise<Sipp> {
+  /** A phone (or a partner's switch) listening on address `ip`; `hangUpAfterMs`: it answers and hangs up itself then. */
+  async farEnd(ip: string, behaviour: PhoneBehaviour = 'answer', hangUpAfterMs?: number): Promise<Sipp> {
+    if (hangUpAfterMs !== undefined) return this.#run(`far-end-${ip}-hangup`, 'answer-hangup.xml', ['-rtp_echo', '-d', String(hangUpAfterMs)], await freePort(), ip)
     return this.#run(`far-end-${ip}-${behaviour}`, `${behaviour}.xml`, behaviour === 'answer' ? ['-rtp_echo'] : [], await freePort(), ip)
   }
 
