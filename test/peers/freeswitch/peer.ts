@@ -7,6 +7,7 @@ import { type Header, serializeJson, serializePlain } from './frames.ts'
 import { type EndpointBehaviour, type PlaceCallOptions, Switch } from './switch.ts'
 import { EVENT_NAMES } from './event-names.ts'
 import { channelRows, showChannelsText, statusText } from './show.ts'
+import { type ConferenceView } from './conference.ts'
 
 export interface FreeswitchPeerOptions {
   password?: string
@@ -114,6 +115,9 @@ export class FreeswitchPeer {
       variables: Object.fromEntries([...c.vars].map(([k, v]) => [k.slice('variable_'.length), v]))
     }))
   }
+
+  /** The conferences and their members, newest member first (as `conference <name> list` shows them). */
+  conferences (): ConferenceView[] { return this.sw.conferences.view() }
 
   waitForCommand (re: RegExp, timeoutMs = 2000): Promise<string> {
     const hit = this.commands.find(c => re.test(c.raw))
@@ -388,7 +392,14 @@ export class FreeswitchPeer {
       }
       case 'uuid_transfer': {
         const c = chan(args[0]); if (!c) { done('-ERR No such channel!\n'); return }
+        // uuid_transfer <uuid> [-bleg|-both] conference:<room>@<profile> inline (esl2-conference-warm)
+        const leg = args[1] === '-bleg' || args[1] === '-both' ? args[1] : ''
+        const dest = args[leg ? 2 : 1] ?? ''
+        const room = args[leg ? 3 : 2] === 'inline' ? /^conference:([^,]+)$/.exec(dest)?.[1] : undefined
         done('+OK\n')
+        if (room) { sw.conferences.transfer(c, leg, room); return }
+        const member = sw.conferences.member(c)
+        if (member) sw.conferences.leave(member, 'transfer')
         const other = sw.partner(c)
         if (other) { c.bridgedTo = undefined; other.bridgedTo = undefined; sw.hangup(other, 'NORMAL_CLEARING', 'kill') }
         sw.park(c)
@@ -411,8 +422,10 @@ export class FreeswitchPeer {
         return
       }
       case 'conference': {
-        if (args.length === 0 || args[0] === 'list') { done('+OK No active conferences.\n'); return }
-        done(`-ERR Conference ${args[0]} not found\n`); return
+        const r = sw.conferences.api(args)
+        done(r.body)
+        r.after?.()
+        return
       }
       case 'sendevent': done(`+OK ${randomUUID()}\n`); return
       default: done(`-ERR ${cmd} Command not found!\n`)

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs'
 import { randomUUID } from 'node:crypto'
 import { bridgeApp, bridgeLegGone } from './bridge-app.ts'
 import { startEavesdrop, eavesdropKeys } from './eavesdrop.ts'
+import { Conferences, type JoinedBy } from './conference.ts'
 import { type Channel, type Emit, type RenderOpts, Q850, Renderer, newChannel, nowUs, parseVars, sipHeaderVars } from './channels.ts'
 
 export type EndpointBehaviour = { answerAfterMs: number } | 'no-answer' | 'busy' | 'not-registered' | 'unreachable'
@@ -12,7 +13,7 @@ export interface PlaceCallOptions { destination: string, callerNumber: string, c
 
 // music never ends by itself; a tone stream ends after its loops (esl-inbound-plain: `loops=2` ends with
 // PLAYBACK_STOP), `loops=-1` repeats until stopped
-const STREAMS = /^local_stream:\/\/|^tone_stream:\/\/.*loops=-1/
+export const STREAMS = /^local_stream:\/\/|^tone_stream:\/\/.*loops=-1/
 
 interface OriginateResult { body: string }
 
@@ -21,11 +22,14 @@ export class Switch {
   readonly endpoints = new Map<string, EndpointBehaviour>()
   readonly registered = new Set<string>()
   readonly r: Renderer
+  /** mod_conference: conferences and their members (conference.ts) */
+  readonly conferences: Conferences
   private readonly timers = new Set<NodeJS.Timeout>()
   private sessions = 0
 
   constructor (emit: Emit, private readonly opts: { playbackMs: number, profiles: string[] }) {
     this.r = new Renderer(emit)
+    this.conferences = new Conferences(this, opts.playbackMs)
   }
 
   /** A new channel enters the switch. */
@@ -274,14 +278,15 @@ export class Switch {
   private runDialplanApp (c: Channel, app: string): void {
     const m = /^&(\w+)(?:\((.*)\))?$/.exec(app.trim())
     if (!m || m[1] === 'park') { this.park(c); return }
-    this.execute(c, m[1], m[2] ?? '', randomUUID(), false)
+    this.execute(c, m[1], m[2] ?? '', randomUUID(), false, 'originate')
   }
 
   // ---- applications (sendmsg execute, uuid_broadcast) ----------------------------------------------
 
   /** Runs an application; with event-lock it waits for the running one to end (round 3b). */
-  execute (c: Channel, app: string, arg: string, appUuid: string, eventLock: boolean): void {
-    if (eventLock && (c.apps?.length ?? 0) > 0) { c.queue.push(() => this.execute(c, app, arg, appUuid, false)); return }
+  execute (c: Channel, app: string, arg: string, appUuid: string, eventLock: boolean, by: JoinedBy = 'sendmsg'): void {
+    if (eventLock && (c.apps?.length ?? 0) > 0) { c.queue.push(() => this.execute(c, app, arg, appUuid, false, by)); return }
+    if (app === 'conference') { this.conferences.run(c, arg, appUuid, by); return }
     const legs = this.legs(c)
     const set = (response?: string): RenderOpts => ({ set: { Application: app, 'Application-Data': arg, 'Application-UUID': appUuid, ...(response !== undefined ? { 'Application-Response': response } : {}) }, tokens: [['set', app]] })
     const begin = (tpl: [string, string, number]) => { c.application = app; c.applicationData = arg; this.r.one(tpl[0], tpl[1], tpl[2], legs, set()) }
@@ -372,7 +377,8 @@ export class Switch {
   /** uuid_break: ends the running application (all: also the queued ones). */
   breakApps (c: Channel, all: boolean): void {
     if (all) c.queue = []
-    const apps = c.apps ?? []
+    // a conference member ignores uuid_break unless its profile is breakable (conference_loop.c CFLAG_BREAKABLE)
+    const apps = (c.apps ?? []).filter(a => a.name !== 'conference')
     const targets = all ? [...apps].reverse() : apps.slice(-1)
     for (const a of targets) a.stop('break')
   }
