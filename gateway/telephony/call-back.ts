@@ -53,8 +53,8 @@ export class CallBack {
     const log = this.#o.logger.child({ appealId, agentId, attempt: attempts })
     if (attempts < config.voice.callback.attempts) {
       const at = new Date(this.#now().getTime() + config.voice.callback.retryAfterSeconds * 1000)
-      await store.updateCall(appealId, { ...call, mode: 'callback', callbacks: { ...call.callbacks!, nextAt: at.toISOString() } })
       await acd.retryLater(agentId, appealId, at)
+      await store.updateCall(appealId, { ...call, mode: 'callback', callbacks: { ...call.callbacks!, nextAt: at.toISOString() } })
       log.info({ nextAt: at.toISOString() }, 'call-back not answered; tried again later at its place')
       return
     }

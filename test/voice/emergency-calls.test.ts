@@ -91,3 +91,23 @@ t.test('a call 110 transfers in: no greeting, ahead of the queue, the partner re
   const offered = await until(async () => (await s.stack.acd.status('1001')).appealIds[0] ?? (await s.stack.acd.status('1001')).offer?.appealId, 'offered')
   t.equal(offered, appealId, 'offered before the caller who was waiting already')
 })
+
+t.test('three-party call with 110 answered: private consult mutes and deafens the caller with music, then back; the dispatcher dropped, caller and agent stay', async (t) => {
+  const s = await voiceScene(t)
+  const { ws, caller, leg, appealId } = await onACall(t, s)
+  s.peer.setEndpoint(DISPATCH_110, { answerAfterMs: 30 })
+  t.match(await ws.request('emergency.conference', { partner: '110' }, 10_000), { type: 'ack', outcome: 'joined' })
+  const room = `gw-${appealId}`
+  const members = () => s.peer.conferences().find((c) => c.name === room)?.members ?? []
+  await until(() => members().length === 3, 'caller, agent and dispatcher in the conference')
+  t.match(s.peer.commands.find((c) => c.line.includes('originate') && c.line.includes('110@'))?.line, /sip_h_User-to-User=/, 'the dispatcher got the appeal in User-to-User')
+  t.match(await ws.request('emergency.consult', { on: true }), { type: 'ack', consulting: true })
+  const callerMember = () => members().find((m) => m.uuid === caller)
+  t.match(callerMember(), { muted: true, deaf: true }, 'the caller neither hears nor is heard')
+  t.ok(s.peer.commands.some((c) => new RegExp(`^api conference ${room} play local_stream://moh \\d+$`).test(c.line)), 'music to the caller')
+  t.match(await ws.request('emergency.consult', { on: false }), { type: 'ack', consulting: false })
+  t.match(callerMember(), { muted: false, deaf: false }, 'the caller is back')
+  t.match(await ws.request('emergency.drop', {}), { type: 'ack' })
+  await until(() => members().length === 2, 'the dispatcher left')
+  t.same(members().map((m) => m.uuid).sort(), [caller, leg].sort(), 'caller and agent stay')
+})

@@ -158,6 +158,12 @@ export class Switch {
   // ---- bridge, hold, record ------------------------------------------------------------------------
 
   bridge (a: Channel, b: Channel): void {
+    // a leg already in a bridge leaves it: its old partner is hung up, as for uuid_transfer of one leg
+    // of a bridge (fixtures round 2, esl2-agent-leg); inferred for uuid_bridge, which transfers both legs
+    for (const c of [a, b]) {
+      const old = this.partner(c)
+      if (old && old !== a && old !== b && !old.hungUp) { c.bridgedTo = undefined; old.bridgedTo = undefined; this.hangup(old, 'NORMAL_CLEARING', 'kill') }
+    }
     for (const c of [a, b]) { for (const app of [...(c.apps ?? [])].reverse()) app.stop('break'); c.queue = [] }
     a.bridgedTo = b.uuid
     b.bridgedTo = a.uuid
