@@ -9,21 +9,11 @@ import { DEMO_PASSWORD } from '../console/helpers/console-app.ts'
 import { agentPage, goReady } from './helpers/console-page.ts'
 import { T } from '../../agent-console/web/i18n-zh.js'
 import { voiceScene, until } from '../voice/helpers/voice-scene.ts'
+import { pushedBy110 } from '../helpers/partners.ts'
 
 t.test('a call transferred in by 110 arrives prefilled with its record; one click hands the next call to 110', async (t) => {
   const s = await voiceScene(t)
-  await s.emergency.desk.partnerRecords.save({
-    partner: '110',
-    reference: 'R20261203-9',
-    callerNumber: '13822223333',
-    summary: '邻居家装修噪音持续到深夜，经核实非治安案件',
-    category: '投诉',
-    location: { address: '海淀区学院路甲5号院' },
-    time: new Date().toISOString(),
-    appealId: 'ap_pushed_record_000000001',
-    appealNumber: '20261203-000002',
-    receivedAt: new Date().toISOString(),
-  })
+  await pushedBy110(s.emergency.desk, { reference: 'R20261203-9', callerNumber: '13822223333', summary: '邻居家装修噪音持续到深夜，经核实非治安案件', category: '投诉', address: '海淀区学院路甲5号院' })
   const browser = await launch(t)
   const page = await agentPage(browser, s.url, '1001')
   s.peer.setEndpoint('user/1001', { answerAfterMs: 30 })

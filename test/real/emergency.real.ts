@@ -14,6 +14,7 @@ import { drachtioSkipReason } from './helpers/drachtio.ts'
 import { CARRIER_IP, PARTNER_110_IP, realEdgeScene, type RealEdgeScene } from './helpers/edge-scene.ts'
 import { until } from './helpers/real-scene.ts'
 import { agentSocket } from '../console/helpers/matter-scene.ts'
+import { pushedBy110 } from '../helpers/partners.ts'
 
 const skip = realSuiteSkipReason() ?? drachtioSkipReason()
 if (skip) {
@@ -119,18 +120,7 @@ function run(): void {
 
   t.test('a call 110 transfers in through the edge: no greeting, its record matched by the case number, ahead of the queue', async (t) => {
     const s = await realEdgeScene(t)
-    await s.emergency.desk.partnerRecords.save({
-      partner: '110',
-      reference: 'R8866',
-      callerNumber: '13833334444',
-      summary: '小区地下车库积水，非警情，转12345',
-      category: '求助',
-      location: { address: '丰台区花园路7号' },
-      time: new Date().toISOString(),
-      appealId: 'ap_pushed_record_000000003',
-      appealNumber: '20261203-000003',
-      receivedAt: new Date().toISOString(),
-    })
+    await pushedBy110(s.emergency.desk, { reference: 'R8866', callerNumber: '13833334444', summary: '小区地下车库积水，非警情，转12345', category: '求助', address: '丰台区花园路7号' })
     await s.sipp.scenario('partner-caller', 'partner-caller.xml', ['-s', '12345', '-key', 'caller', '13833334444', '-key', 'caseref', 'R8866', '-key', 'uui', Buffer.from('R8866').toString('hex'), '-m', '1', s.edgeTarget], PARTNER_110_IP)
     const uuid = await s.fs.observer.callFrom('13833334444')
     const park = await s.fs.observer.waitFor((e) => e.uuid === uuid && e.name === 'CHANNEL_PARK', 'parked')

@@ -1,6 +1,7 @@
 import t from 'tap'
 import { agentSocket } from '../console/helpers/matter-scene.ts'
 import { voiceScene, until, type VoiceScene } from './helpers/voice-scene.ts'
+import { pushedBy110 } from '../helpers/partners.ts'
 
 const DISPATCH_110 = 'sofia/carrier/110@127.0.0.1:5090'
 
@@ -61,18 +62,7 @@ t.test('three-party call with 119: caller and agent move into a conference; the 
 
 t.test('a call 110 transfers in: no greeting, ahead of the queue, the partner record matched by its case number on the card', async (t) => {
   const s = await voiceScene(t)
-  await s.emergency.desk.partnerRecords.save({
-    partner: '110',
-    reference: 'R20261203-7',
-    callerNumber: '13811112222',
-    summary: '楼上住户深夜装修噪音，非治安案件，转12345处理',
-    category: '投诉',
-    location: { address: '朝阳区幸福里小区3号楼' },
-    time: new Date().toISOString(),
-    appealId: 'ap_pushed_record_000000000',
-    appealNumber: '20261203-000001',
-    receivedAt: new Date().toISOString(),
-  })
+  await pushedBy110(s.emergency.desk, { reference: 'R20261203-7', callerNumber: '13811112222', summary: '楼上住户深夜装修噪音，非治安案件，转12345处理', category: '投诉', address: '朝阳区幸福里小区3号楼' })
   const waiting = await s.peer.placeCall({ destination: '12345', callerNumber: '13900000001' })
   await until(() => s.voice!.router.activeCalls().find((c) => c.callId === waiting)?.appealId, 'an ordinary caller waits')
   const partnerCall = await s.peer.placeCall({

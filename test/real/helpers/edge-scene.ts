@@ -14,6 +14,7 @@ import { consoleApp, type ConsoleTestApp } from '../../console/helpers/console-a
 import { startFreeswitch, TEST_SIP_SECRET, SIP_DOMAIN, type RealFreeswitch } from './freeswitch.ts'
 import { startDrachtio, type RealDrachtio } from './drachtio.ts'
 import { realServer } from './real-scene.ts'
+import { partnerTrunks } from '../../helpers/partners.ts'
 import type { Sipp, SippKit } from './sipp.ts'
 
 interface TapLike {
@@ -79,31 +80,7 @@ export async function realEdgeScene(t: TapLike, o: RealEdgeOptions = {}): Promis
       defaultOut: true,
       ...o.carrierTrunk,
     },
-    {
-      id: 'partner-110',
-      kind: 'partner',
-      partner: '110',
-      sources: [`${PARTNER_110_IP}/32`],
-      target: `sip:110@${PARTNER_110_IP}:${partner110.port}`,
-      maxCalls: 10,
-      callsPerSecond: 5,
-      areaCode: '010',
-      numbers: ['110'],
-      defaultOut: false,
-    },
-    // The other partners' trunks (config/emergency-partners.json names them); nobody answers there.
-    ...(['119', '120', '122'] as const).map((p, i): TrunkConfig => ({
-      id: `partner-${p}`,
-      kind: 'partner',
-      partner: p,
-      sources: [`127.0.0.${5 + i}/32`],
-      target: `sip:${p}@127.0.0.${5 + i}:5060`,
-      maxCalls: 10,
-      callsPerSecond: 5,
-      areaCode: '010',
-      numbers: [p],
-      defaultOut: false,
-    })),
+    ...partnerTrunks(`sip:110@${PARTNER_110_IP}:${partner110.port}`),
   ]
   const servers = [{ id: 'fs1', host: '127.0.0.1', port: fs.ports.esl, password: fs.eslPassword }]
   const mediaServers = [{ id: 'fs1', uri: `sip:127.0.0.1:${fs.ports.carrier}` }]

@@ -8,6 +8,7 @@ import { Writable } from 'node:stream'
 import type { DeepPartial } from '../../../config/load.ts'
 import type { Config } from '../../../config/schema.ts'
 import type { TrunkConfig } from '../../../config/sip-schema.ts'
+import { partnerTrunks } from '../../helpers/partners.ts'
 import { createLogger } from '../../../gateway/log.ts'
 import { createSipEdge, type SipEdgeHandle } from '../../../gateway/telephony/sip/create-sip-edge.ts'
 import { testConfig } from '../../helpers/app.ts'
@@ -24,19 +25,7 @@ export const FS2 = 'sip:127.0.0.2:5080'
 
 export const TRUNKS: TrunkConfig[] = [
   { id: 'carrier-main', kind: 'carrier', sources: ['127.0.0.3/32'], target: 'sip:127.0.0.3:5090', maxCalls: 2, callsPerSecond: 50, areaCode: '010', numbers: [], defaultOut: true },
-  { id: 'partner-110', kind: 'partner', partner: '110', sources: ['127.0.0.4/32'], target: 'sip:110@127.0.0.4:5060', maxCalls: 5, callsPerSecond: 5, areaCode: '010', numbers: ['110'], defaultOut: false },
-  ...(['119', '120', '122'] as const).map((p, i): TrunkConfig => ({
-    id: `partner-${p}`,
-    kind: 'partner',
-    partner: p,
-    sources: [`127.0.0.${5 + i}/32`],
-    target: `sip:${p}@127.0.0.${5 + i}:5060`,
-    maxCalls: 5,
-    callsPerSecond: 5,
-    areaCode: '010',
-    numbers: [p],
-    defaultOut: false,
-  })),
+  ...partnerTrunks('sip:110@127.0.0.4:5060', { maxCalls: 5, callsPerSecond: 5 }),
 ]
 
 export interface EdgeScene {
