@@ -268,6 +268,9 @@ export async function run(): Promise<BenchRow[]> {
     const off = pct(agent.offerMs)
     rows.push({ name: `agent ready -> originate written p50 (${waitingForAgent} waiting)`, value: o.p50, unit: 'ms', baseline: 'setState -> ACD offer event p50', baselineValue: off.p50 })
     rows.push({ name: `agent ready -> originate written p99 (${agent.originateMs.length} samples, ${agent.misses} missed${agent.stuck ? ', STOPPED: agent not 未应答 20 s after a refused originate' : ''})`, value: o.p99, unit: 'ms', baseline: 'setState -> ACD offer event p99', baselineValue: off.p99 })
+    for (const m of agent.missed) {
+      rows.push({ name: `  offer that rang no phone: appeal ${m.appealId} (${m.status ?? '?'}, call ${m.callId ?? '?'} ${m.mode ?? ''}; FreeSWITCH uuid_exists ${m.fsChannel ?? '?'}; music seen ${m.musicSeen}, hang-up seen ${m.hungUpSeen})`, value: 1, unit: '' })
+    }
     const allCalls = PRELOAD + steps.reduce((n, s) => n + s.placed, 0)
     rows.push({
       name: `WHOLE RUN (${allCalls} calls, ${(Number(c2.at - c0.at) / 1e9).toFixed(0)} s): gateway CPU per call`,

@@ -22,7 +22,7 @@
  *   { start: StartOptions }           -> { started: { pid } }
  *   { count: true }                   -> { counted: { parks, music, hungUp, waiting, reconnects, wire } }
  *   { snapshot: true }                -> { snapshot: { calls: CallRecord[], lag: { p50, p99, max }, stall: { wallMs, cpuMs } } } (since last)
- *   { agent: { id, samples } }        -> { agentDone: { originateMs[], offerMs[], misses, stuck } }
+ *   { agent: { id, samples } }        -> { agentDone: { originateMs[], offerMs[], misses, stuck, missed[] } }
  *   { stop: true }                    -> { stopped: true }
  */
 import { randomUUID } from 'node:crypto'
@@ -157,7 +157,14 @@ proto.send = function (this: Conn, command: unknown, args: unknown) {
 }
 
 // ---- the gateway
-let gateway: { close(): Promise<void>; acd: Awaited<ReturnType<typeof createAcdStack>>['acd'] } | undefined
+let gateway:
+  | {
+      close(): Promise<void>
+      acd: Awaited<ReturnType<typeof createAcdStack>>['acd']
+      queue: ReturnType<typeof appealQueueFromConfig>
+      media: NonNullable<Awaited<ReturnType<typeof createVoice>>>['media']
+    }
+  | undefined
 let reconnects = 0
 
 async function start(o: StartOptions): Promise<void> {
@@ -200,6 +207,8 @@ async function start(o: StartOptions): Promise<void> {
   reconnects = 0
   gateway = {
     acd: stack.acd,
+    queue,
+    media: voice.media,
     async close() {
       maintenance.stop()
       await app.close()
@@ -262,21 +271,41 @@ async function agentSamples(id: string, samples: number) {
   const originateMs: number[] = []
   const offerMs: number[] = []
   let misses = 0
+  let missedInARow = 0
   let stuck = false
+  const missed: { appealId: string; callId?: string; mode?: string; status?: string; fsChannel?: string; hungUpSeen?: boolean; musicSeen?: boolean }[] = []
   let offerAt: ((t: bigint) => void) | undefined
+  let offeredAppeal: string | undefined
   const unsubscribe = acd.subscribe((e: AcdEvent) => {
-    if (e.type === 'offer' && e.offer.agentId === id) offerAt?.(process.hrtime.bigint())
+    if (e.type === 'offer' && e.offer.agentId === id) {
+      offeredAppeal = e.offer.appealId
+      offerAt?.(process.hrtime.bigint())
+    }
   })
   try {
     for (let i = 0; i < samples; i++) {
       await acd.touchPresence([id])
       const originated = new Promise<bigint>((resolve) => (watchOriginate = { agent: id, resolve }))
       const offered = new Promise<bigint>((resolve) => (offerAt = resolve))
+      offeredAppeal = undefined
       const t0 = process.hrtime.bigint()
       await acd.setState(id, 'ready')
       const [o, f] = await Promise.all([withTimeout(originated, 5000), withTimeout(offered, 5000)])
-      if (o !== undefined) originateMs.push(Number(o - t0) / 1e6)
-      else misses++
+      if (o !== undefined) {
+        originateMs.push(Number(o - t0) / 1e6)
+        missedInARow = 0
+      } else {
+        misses++
+        missedInARow++
+        // what was offered and never rung: the appeal, its call, whether FreeSWITCH still has the channel
+        if (offeredAppeal && missed.length < 3) {
+          const appeal = await gateway!.queue.get(offeredAppeal).catch(() => undefined)
+          const callId = appeal?.call?.callId
+          const fsChannel = callId ? await gateway!.media.api('fs1', `uuid_exists ${callId}`).catch((err: Error) => err.message) : undefined
+          const r = callId ? calls.get(callId) : undefined
+          missed.push({ appealId: offeredAppeal, callId, mode: appeal?.call?.mode, status: appeal?.status, fsChannel: fsChannel?.trim(), hungUpSeen: r?.hungUp, musicSeen: r?.music !== undefined })
+        }
+      }
       if (f !== undefined) offerMs.push(Number(f - t0) / 1e6)
       watchOriginate = undefined
       // an overloaded FreeSWITCH may answer the originate late: stop sampling rather than fail the run
@@ -286,11 +315,13 @@ async function agentSamples(id: string, samples: number) {
         stuck = true
         break
       }
+      // three offers in a row that rang no phone: more samples would only repeat it
+      if (missedInARow >= 3) break
     }
   } finally {
     unsubscribe()
   }
-  return { originateMs, offerMs, misses, stuck }
+  return { originateMs, offerMs, misses, stuck, missed }
 }
 
 process.on('message', (m: Record<string, unknown>) => {

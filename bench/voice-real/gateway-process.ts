@@ -27,6 +27,8 @@ export interface AgentDone {
   misses: number
   /** the agent was still not 未应答 20 s after a refused originate: sampling stopped there */
   stuck: boolean
+  /** up to 3 offers that rang no phone: the appeal, its call, FreeSWITCH's uuid_exists, what the bench saw of the call */
+  missed: { appealId: string; callId?: string; mode?: string; status?: string; fsChannel?: string; hungUpSeen?: boolean; musicSeen?: boolean }[]
 }
 
 export class GatewayProcess {
