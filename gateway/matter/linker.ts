@@ -8,29 +8,24 @@
  * otherwise the link is recomputed. Two appeals that could match share a token, so the later
  * commit always sees the earlier one; appeals with nothing in common never wait for each other,
  * and a crashed process holds nothing that others would have to wait out (no lock TTL).
+ * What agents see and decide of the matters (get, matter, confirm/detach/attach, suggest) is the
+ * MatterBook this extends (./matter-book.ts); relink() links a call again on its summary.
  */
-import type { Redis } from 'ioredis'
 import type { Appeal } from '../domain/appeal.ts'
-import { MT_ERR_APPEAL_NOT_LINKED, MT_ERR_CONTENDED, MT_ERR_MATTER_NOT_FOUND } from './errors.ts'
+import { MT_ERR_CONTENDED, MT_ERR_MATTER_NOT_FOUND } from './errors.ts'
 import { placeholderText, readAppeal } from './features.ts'
 import { countCitizens, sameCitizen } from './identity.ts'
-import { MatterStore, type MatterState, type StoredAppeal, type WindowQuery } from './matter-store.ts'
+import type { MatterState, StoredAppeal, WindowQuery } from './matter-store.ts'
+import { MAX_ATTEMPTS, MatterBook, backoff, type MatterBookOptions } from './matter-book.ts'
 import { sameIncident, scorePair, type PairContext, type PairScore } from './scorer.ts'
 import { learnedNear, placeNodes } from './place-graph.ts'
 import { weigh } from './term-weights.ts'
 import { matterScore, mergeModel } from './merge-model.ts'
 import { nameTokens, queryTokens, wordQueryTokens, wordWriteTokens, writeTokens } from './tokens.ts'
 import { featureDelta, relinkMode } from './relink.ts'
-import type { AppealFeatures, Decision, MatterLink, MatterView, RelatedAppeal, Relinked } from './types.ts'
+import type { AppealFeatures, MatterLink, RelatedAppeal, Relinked } from './types.ts'
 
-export interface MatterLinkerOptions {
-  redis: Redis
-  keyPrefix: string
-  /** Appeals older than this are not matched any more (default 30). */
-  windowDays?: number
-  clock?: () => Date
-  /** Candidates read per index token, newest first (default 40). */
-  perToken?: number
+export interface MatterLinkerOptions extends MatterBookOptions {
   /** Test seam: runs after the link is computed and before it is written (crash injection). */
   beforeCommit?: (appealId: string) => Promise<void> | void
   /** Trainer seam: every candidate pair the model scored (npm run train:merge). */
@@ -38,14 +33,7 @@ export interface MatterLinkerOptions {
 }
 
 const DAY_MS = 86_400_000
-/** Optimistic attempts before giving up; each round at least one contender commits, so a burst
- * of N concurrent links on one matter needs at most N rounds. */
-const MAX_ATTEMPTS = 50
-/** Jittered backoff between attempts spreads a burst of contenders (ms, grows with attempts). */
-const backoff = (attempt: number) =>
-  attempt === 0 ? Promise.resolve() : new Promise<void>((r) => setTimeout(r, Math.random() * Math.min(20, 2 * attempt)))
 const RELATED_MAX = 10
-const PLACE_REASONS = new Set<string>(['same-place', 'same-building', 'same-intersection', 'same-road', 'same-business', 'same-route', 'nearby-pin', 'related-place'])
 /** Places seen with the new appeal's places, looked up in a second read (strongest first). */
 const NEAR_TOKENS = 6
 /** Candidates read per rare word or seen-with place: newest first. */
@@ -101,20 +89,12 @@ const IDENTITY_CAP = 60
 /** Folding is the rare path (an early report nobody could place): a few matters per link at most. */
 const FOLD_MAX_BRIDGES = 3
 
-export class MatterLinker {
-  readonly store: MatterStore
-  readonly #windowMs: number
-  readonly #clock: () => Date
-  readonly #perToken: number
+export class MatterLinker extends MatterBook {
   readonly #beforeCommit: MatterLinkerOptions['beforeCommit']
   readonly #onScored: MatterLinkerOptions['onScored']
 
   constructor(opts: MatterLinkerOptions) {
-    const windowDays = opts.windowDays ?? 30
-    this.store = new MatterStore(opts.redis, opts.keyPrefix, windowDays)
-    this.#windowMs = windowDays * DAY_MS
-    this.#clock = opts.clock ?? (() => new Date())
-    this.#perToken = opts.perToken ?? 40
+    super(opts)
     this.#beforeCommit = opts.beforeCommit
     this.#onScored = opts.onScored
   }
@@ -122,7 +102,7 @@ export class MatterLinker {
   /** Links a stored appeal to its matter. Idempotent: a second call returns the first result. */
   async link(appeal: Appeal): Promise<MatterLink> {
     const { features: f, mentions } = readAppeal(appeal)
-    if (!Number.isFinite(f.at)) f.at = this.#clock().getTime()
+    if (!Number.isFinite(f.at)) f.at = this.clock().getTime()
     const q = this.#query(f, mentions)
     const { terms, epoch } = q
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -152,7 +132,7 @@ export class MatterLinker {
         citizens,
         read,
         writeTokens: wTokens,
-        cutoffMs: f.at - this.#windowMs,
+        cutoffMs: f.at - this.windowMs,
         fold: fold.map((x) => ({ matterId: x.matterId, version: x.state.version })),
         terms,
         nodes: placeNodes(f),
@@ -173,7 +153,7 @@ export class MatterLinker {
       qTokens: [...queryTokens(f), ...mentionTokens(mentions)],
       terms: [...(f.words ?? []), ...(f.grams ?? []), ...(f.chars ?? [])],
       nodes,
-      epoch: Math.floor(f.at / this.#windowMs),
+      epoch: Math.floor(f.at / this.windowMs),
       extra: (stats: PairContext['stats'], neighbours: string[][]) => [
         ...nameTokens(f),
         ...wordQueryTokens(f, stats),
@@ -189,7 +169,7 @@ export class MatterLinker {
    */
   async #read(f: AppealFeatures, mentions: string[], selfId: string | undefined, q: LinkQuery) {
     const { qTokens, terms, nodes, epoch, extra } = q
-    const read = await this.store.candidates(qTokens, f.at - this.#windowMs, f.at + DAY_MS, this.#perToken, selfId, {
+    const read = await this.store.candidates(qTokens, f.at - this.windowMs, f.at + DAY_MS, this.perToken, selfId, {
       terms,
       nodes,
       epoch,
@@ -218,7 +198,7 @@ export class MatterLinker {
   async relink(appeal: Appeal, summary: string): Promise<Relinked | undefined> {
     if (!placeholderText(appeal) || summary.trim() === '') return undefined
     const { features: f, mentions } = readAppeal(appeal, summary)
-    if (!Number.isFinite(f.at)) f.at = this.#clock().getTime()
+    if (!Number.isFinite(f.at)) f.at = this.clock().getTime()
     const q = this.#query(f, mentions)
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       await backoff(attempt)
@@ -256,7 +236,7 @@ export class MatterLinker {
         citizens,
         read,
         writeTokens: wTokens,
-        cutoffMs: f.at - this.#windowMs,
+        cutoffMs: f.at - this.windowMs,
         fold: fold.map((x) => ({ matterId: x.matterId, version: x.state.version })),
         terms: delta.terms,
         nodes: placeNodes(f),
@@ -385,138 +365,7 @@ export class MatterLinker {
       related,
       flags: { repeat: earlier.length > 0, repeatOf: earlier.map(({ c }) => c.features.number), concentrated: citizens >= 3 },
       citizens,
-      linkedAt: this.#clock().toISOString(),
+      linkedAt: this.clock().toISOString(),
     }
-  }
-
-  /** The link of an appeal as it stands now (after agent decisions), or undefined if never linked. */
-  async get(appealId: string): Promise<MatterLink | undefined> {
-    const rec = await this.store.linkRecord(appealId)
-    if (!rec) return undefined
-    const state = await this.store.matterState(rec.matterId)
-    return {
-      ...rec.link,
-      matterId: rec.matterId,
-      becameConcentrated: false,
-      citizens: state?.citizens ?? rec.link.citizens,
-      flags: { ...rec.link.flags, concentrated: state?.concentrated ?? rec.link.flags.concentrated },
-    }
-  }
-
-  /** A matter as it stands; the id of a matter folded into another one leads to that one. */
-  async matter(matterId: string): Promise<MatterView> {
-    let state = await this.store.matterState(matterId)
-    for (let hops = 0; state?.into && hops < 10; hops++) {
-      matterId = state.into
-      state = await this.store.matterState(matterId)
-    }
-    if (!state) throw new MT_ERR_MATTER_NOT_FOUND(matterId)
-    const ids = await this.store.memberIds(matterId)
-    const members = await this.store.appeals(ids)
-    const links = await Promise.all(ids.map((id) => this.store.linkRecord(id)))
-    return {
-      matterId,
-      members: members.map((m, i) => ({
-        appealId: m.features.id,
-        appealNumber: m.features.number,
-        receivedAt: new Date(m.features.at).toISOString(),
-        score: links[i]?.link.score ?? 0,
-        reasons: links[i]?.link.reasons ?? [],
-        ...(m.decision ? { decision: m.decision } : {}),
-      })),
-      citizens: state.citizens,
-      concentrated: state.concentrated,
-      ...(state.first ? { firstAt: new Date(state.first).toISOString() } : {}),
-      ...(state.last ? { lastAt: new Date(state.last).toISOString() } : {}),
-    }
-  }
-
-  /** Agent confirms the suggested matter. */
-  async confirm(appealId: string, by: string): Promise<void> {
-    const ok = await this.store.decide(appealId, { kind: 'confirmed', by, at: this.#clock().toISOString() })
-    if (!ok) throw new MT_ERR_APPEAL_NOT_LINKED(appealId)
-  }
-
-  /** Agent splits the appeal off into a matter of its own; it is never suggested with those members again. */
-  async detach(appealId: string, by: string): Promise<MatterLink> {
-    return this.#move(appealId, undefined, by)
-  }
-
-  /** Agent moves the appeal into another matter. */
-  async attach(appealId: string, matterId: string, by: string): Promise<MatterLink> {
-    return this.#move(appealId, matterId, by)
-  }
-
-  async #move(appealId: string, to: string | undefined, by: string): Promise<MatterLink> {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      await backoff(attempt)
-      const rec = await this.store.linkRecord(appealId)
-      if (!rec) throw new MT_ERR_APPEAL_NOT_LINKED(appealId)
-      const from = rec.matterId
-      if (to === from) return (await this.get(appealId))!
-      const fromState = await this.store.matterState(from)
-      let toState = to ? await this.store.matterState(to) : undefined
-      for (let hops = 0; toState?.into && hops < 10; hops++) {
-        to = toState.into
-        toState = await this.store.matterState(to)
-      }
-      if (to && !toState) throw new MT_ERR_MATTER_NOT_FOUND(to)
-      if (!fromState) continue
-      const fromIds = (await this.store.memberIds(from)).filter((id) => id !== appealId)
-      if (!to && fromIds.length === 0) {
-        // Alone in its matter already: nothing to split off, the decision is still recorded.
-        await this.store.decide(appealId, { kind: 'detached', by, at: this.#clock().toISOString(), from })
-        return (await this.get(appealId))!
-      }
-      const toIds = to ? await this.store.memberIds(to) : []
-      const [fromMembers, toMembers, self] = await Promise.all([
-        this.store.appeals(fromIds),
-        this.store.appeals(toIds),
-        this.store.appeals([appealId]),
-      ])
-      if (!self[0]) throw new MT_ERR_APPEAL_NOT_LINKED(appealId)
-      const fromIdentities = fromMembers.map((m) => m.features.citizen)
-      const toIdentities = [...toMembers.map((m) => m.features.citizen), self[0].features.citizen]
-      const decision: Decision = { kind: to ? 'attached' : 'detached', by, at: this.#clock().toISOString(), from, ...(to ? { to } : {}) }
-      const res = await this.store.move({
-        appealId,
-        from,
-        fromState,
-        fromIdentities,
-        fromCitizens: countCitizens(fromIdentities),
-        to,
-        toState: toState as MatterState | undefined,
-        toIdentities,
-        toCitizens: countCitizens(toIdentities),
-        decision,
-        never: to ? 'remove' : 'add',
-        pairedWith: to ? toIds : fromIds,
-      })
-      if (res === 'retry') continue
-      if (res === 'unknown') throw new MT_ERR_APPEAL_NOT_LINKED(appealId)
-      return (await this.get(appealId))!
-    }
-    throw new MT_ERR_CONTENDED()
-  }
-
-  /**
-   * Other matters an agent might attach this appeal to, best first — never those of appeals an
-   * agent detached it from.
-   */
-  async suggest(appealId: string, limit = 5): Promise<RelatedAppeal[]> {
-    const [self] = await this.store.appeals([appealId])
-    if (!self) throw new MT_ERR_APPEAL_NOT_LINKED(appealId)
-    const f = self.features
-    const never = await this.store.never(appealId)
-    const read = await this.store.candidates(queryTokens(f), f.at - this.#windowMs, f.at + this.#windowMs, this.#perToken)
-    return read.candidates
-      .filter((c) => c.features.id !== appealId && c.matterId !== self.matterId && !never.has(c.features.id))
-      .map((c) => ({ c, s: scorePair(f, c.features) }))
-      // What the model finds likely, and anything at the same place: the agent is choosing where
-      // the appeal belongs, and another problem at that place is what the linker kept apart.
-      .filter((x) => x.s.score > 0.3 || x.s.reasons.some((r) => PLACE_REASONS.has(r)))
-      .sort((a, b) => b.s.score - a.s.score)
-      .slice(0, limit)
-      .map(({ c, s }) => ({ appealId: c.features.id, appealNumber: c.features.number, score: s.score, reasons: s.reasons }))
   }
 }
