@@ -8,8 +8,9 @@
 import t from 'tap'
 import { existsSync, statSync } from 'node:fs'
 import { promptMs, realSuiteSkipReason } from './helpers/freeswitch.ts'
-import { realScene, until, type RealScene } from './helpers/real-scene.ts'
+import { realScene, until } from './helpers/real-scene.ts'
 import { agentSocket } from '../console/helpers/matter-scene.ts'
+import { agentOnACall } from './helpers/on-a-call.ts'
 
 const skip = realSuiteSkipReason()
 if (skip) {
@@ -18,22 +19,11 @@ if (skip) {
   run()
 }
 
-/** Agent 1001 (console socket, registered phone) talking with a caller: the legs. */
-async function onACall(t: Parameters<typeof realScene>[0], s: RealScene, callerNumber: string) {
-  const phone = await s.sipp.agentPhone('1001', 'answer')
-  const ws = await agentSocket(s, '1001', t)
-  await ws.request('state.set', { state: 'ready' })
-  await s.sipp.caller('12345', callerNumber, { kind: 'wait' })
-  const uuid = await s.fs.observer.callFrom(callerNumber)
-  const bridge = await s.fs.observer.waitFor((e) => e.name === 'CHANNEL_BRIDGE' && e.uuid === uuid, 'caller bridged to 1001')
-  await new Promise((r) => setTimeout(r, 1500))
-  return { phone, ws, uuid, leg: bridge.headers['Other-Leg-Unique-ID'] }
-}
 
 function run(): void {
   t.test('blind transfer to agent 1002: the caller waits with music, 1002 answers, the caller is bridged to 1002', async (t) => {
     const s = await realScene(t)
-    const { ws, uuid, leg } = await onACall(t, s, '13800139001')
+    const { ws, uuid, leg } = await agentOnACall(t, s, '13800139001')
     const p1002 = await s.sipp.agentPhone('1002', 'answer')
     const appealId = (await s.stack.acd.status('1001')).appealIds[0]
     const mark = s.fs.observer.events.length
@@ -53,7 +43,7 @@ function run(): void {
 
   t.test('blind transfer to a number: the caller is bridged through the carrier and the agent leg ends', async (t) => {
     const s = await realScene(t)
-    const { ws, uuid, leg } = await onACall(t, s, '13800139002')
+    const { ws, uuid, leg } = await agentOnACall(t, s, '13800139002')
     t.match(await ws.request('call.transfer', { target: { number: '12319' } }), { type: 'ack' })
     await s.fs.observer.waitFor((e) => e.name === 'CHANNEL_HANGUP_COMPLETE' && e.uuid === leg, "the agent's leg ended")
     const bridge = await s.fs.observer.waitFor(

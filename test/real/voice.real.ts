@@ -9,7 +9,7 @@ import { Writable } from 'node:stream'
 import { promptMs, realSuiteSkipReason } from './helpers/freeswitch.ts'
 import { realScene, realServer, until, type RealScene } from './helpers/real-scene.ts'
 import type { FsEventRecord } from './helpers/esl-observer.ts'
-import { agentSocket } from '../console/helpers/matter-scene.ts'
+import { agentOnACall } from './helpers/on-a-call.ts'
 import { TestClient } from '../console/helpers/ws-client.ts'
 import { tcpProxy, type TcpProxy } from '../helpers/tcp-proxy.ts'
 import { latencyProxy } from './helpers/latency-proxy.ts'
@@ -199,18 +199,6 @@ function run(): void {
     t.equal((await s.stack.acd.status('1002')).appealIds.length, 1)
   })
 
-  /** Agent 1001 (console socket, registered phone) talking with a caller: the legs. */
-  async function onACall(t: Parameters<typeof realScene>[0], s: RealScene, callerNumber: string) {
-    const phone = await s.sipp.agentPhone('1001', 'answer')
-    const ws = await agentSocket(s, '1001', t)
-    await ws.request('state.set', { state: 'ready' })
-    await s.sipp.caller('12345', callerNumber, { kind: 'wait' })
-    const uuid = await s.fs.observer.callFrom(callerNumber)
-    const bridge = await s.fs.observer.waitFor((e) => e.name === 'CHANNEL_BRIDGE' && e.uuid === uuid, 'caller bridged to 1001')
-    // They talk for a moment before the agent uses the softphone panel.
-    await new Promise((r) => setTimeout(r, 2000))
-    return { phone, ws, uuid, leg: bridge.headers['Other-Leg-Unique-ID'] }
-  }
 
   t.test(
     'hold from the console: the agent leg is held, the caller hears music, and the music stops when the agent resumes',
@@ -223,7 +211,7 @@ function run(): void {
           return proxy.port
         },
       })
-      const { phone, ws, uuid, leg } = await onACall(t, s, '13800138001')
+      const { phone, ws, uuid, leg } = await agentOnACall(t, s, '13800138001')
       const o = s.fs.observer
       const since = (mark: number) => (e: FsEventRecord) => o.events.indexOf(e) >= mark
       const mohOnCaller = (e: FsEventRecord) => e.uuid === uuid && e.headers['Application-Data'] === 'local_stream://moh'
@@ -251,7 +239,7 @@ function run(): void {
 
   t.test('three-party from the console: caller, agent and a number called through the carrier are in one conference', async (t) => {
     const s = await realScene(t)
-    const { ws } = await onACall(t, s, '13800138002')
+    const { ws } = await agentOnACall(t, s, '13800138002')
     const appealId = (await s.stack.acd.status('1001')).appealIds[0]
     t.match(await ws.request('call.conference', { target: { number: '110' } }), { type: 'ack' })
     const list = await until(async () => {
@@ -267,7 +255,7 @@ function run(): void {
   t.test("a supervisor listens in on an agent's call, then whispers, then barges: FreeSWITCH eavesdrops on the agent leg", async (t) => {
     const s = await realScene(t)
     const supPhone = await s.sipp.agentPhone('9001', 'answer')
-    const { uuid, leg } = await onACall(t, s, '13800138004')
+    const { uuid, leg } = await agentOnACall(t, s, '13800138004')
     const o = s.fs.observer
     const sup = await TestClient.open(s.wsUrl, { protocols: ['gw.v1', `token.${await s.token('9001', 'supervisor')}`] })
     t.teardown(() => sup.close())
