@@ -38,11 +38,32 @@ const STOP_STEM = /^(?:.马|..城)$/u
 const VERB_BEFORE_ROAD = /[跑修让带问迷堵挡赶绕抄认拦铺封挖]$/u
 
 const COMPOUND_SUFFIX =
-  '家园|佳园|嘉园|花园|华庭|名都|佳苑|雅苑|雅居|新村|小区|公寓|大厦|家属院|新城|校区|苑|园|府|城|村|庄|屯|寨'
+  '家园|佳园|嘉园|花园|华庭|名都|名苑|名城|名邸|花苑|家苑|嘉苑|丽苑|新苑|景苑|华苑|华府|豪庭|山庄|公馆|佳苑|雅苑|雅居|新村|小区|公寓|大厦|家属院|家属楼|新城|校区|苑|园|湾|府|城|村|庄|屯|寨'
 /** Suffix classes: 家园/佳园/嘉园 are one sound; the class keeps 幸福家园 apart from 幸福小区? No: stems decide. */
 /** X园 that are no homes: 幼儿园, 动物园, 公园 (公 is a stop char already), 校园, 菜园 ... */
 const NOT_COMPOUND_YUAN = /^(?:幼儿|动物|植物|游乐|产业|工业|科技|墓|陵)|[校菜果乐庭]$/u
-const COMPOUND_RE = new RegExp(`([${HAN.slice(0, 0)}\\p{Script=Han}]{2})(${COMPOUND_SUFFIX})`, 'gu')
+const COMPOUND_AT = new RegExp(`(\\p{Script=Han}{2})(${COMPOUND_SUFFIX})`, 'uy')
+/** A district, town or road before a compound's name is no part of it (七里区|枣园小区, 兴工街|枣园). */
+const ADMIN_CHAR = /[区县镇乡路街巷]/u
+
+/**
+ * Compound names, scanned position by position: where a two-character window fails (区枣|园 in
+ * 七里区枣园小区), the next one is tried (枣园|小区), so a district or road written before the name
+ * never becomes part of it, and the longest suffix at the right place wins.
+ */
+function compoundMatches(text: string): RegExpExecArray[] {
+  const out: RegExpExecArray[] = []
+  for (let i = 0; i < text.length - 2; ) {
+    COMPOUND_AT.lastIndex = i
+    const m = COMPOUND_AT.exec(text)
+    const stem = m?.[1]
+    if (m && stem && okStem(stem) && !ADMIN_CHAR.test(stem) && !(m[2] === '园' && NOT_COMPOUND_YUAN.test(stem))) {
+      out.push(m)
+      i += m[0].length
+    } else i++
+  }
+  return out
+}
 const ROAD_RE = /(\p{Script=Han}{2})(大道|大街|路|街|巷)/gu
 const DISTRICT_RE = /(?:^|[^\p{Script=Han}]|市|省|在|是)(\p{Script=Han}{2})(区|县)(?!\p{Script=Han}*?(?:中心|政府)$)/gu
 const TOWN_RE = /(\p{Script=Han}{2})(镇|街道)/gu
@@ -132,10 +153,9 @@ export function extractPlaces(text: string): Places {
     if (okStem(m[1]!) && !/[校社园片景辖商厂矿]$/u.test(m[1]!)) out.districts.push(soundKey(m[1]!))
   }
   for (const m of text.matchAll(TOWN_RE)) if (okStem(m[1]!)) out.towns.push(soundKey(m[1]!))
-  for (const m of text.matchAll(COMPOUND_RE)) {
+  for (const m of compoundMatches(text)) {
     const stem = m[1]!
     const suffix = m[2]!
-    if (!okStem(stem) || (suffix === '园' && NOT_COMPOUND_YUAN.test(stem))) continue
     // 西园路, 花园街: a road named after a place, taken as a road below.
     if (/^(?:路|街|大道|巷)/u.test(text.slice(m.index! + m[0].length))) continue
     // 小区/村/苑 name places where people live; 校区/广场/府 are sites, still places.
@@ -147,7 +167,9 @@ export function extractPlaces(text: string): Places {
   const roads: { key: string; end: number; start: number }[] = []
   for (const m of text.matchAll(ROAD_RE)) {
     const stem = m[1]!
-    if (!okStem(stem) || VERB_BEFORE_ROAD.test(stem)) continue
+    // 钟楼路, 鼓楼街: a tower names a road (号楼 and 大楼 do not).
+    const tower = /^[^\d号大高主层]楼$/u.test(stem)
+    if (!(okStem(stem) || (tower && okStem(stem[0]!))) || VERB_BEFORE_ROAD.test(stem)) continue
     // "西津街菜市场": 街 as part of a compound name already taken is still a road.
     roads.push({ key: roadKey(stem), start: m.index!, end: m.index! + m[0].length })
   }
@@ -160,8 +182,11 @@ export function extractPlaces(text: string): Places {
     const b = roads[i + 1]!
     const between = text.slice(a.end, b.start)
     if (a.key === b.key) continue
-    const joined = /^(?:与|和|跟|同|及|、)$/u.test(between.trim())
-    if (joined || between.trim() === '') {
+    // The second road's two-character key may leave the head of a longer name behind (钟楼路跟
+    // 福|利东路): up to two characters of it may stand between.
+    const joined = /^(?:与|和|跟|同|及|、)\p{Script=Han}{0,2}$/u.test(between.trim())
+    const adjacent = /^\p{Script=Han}{0,2}$/u.test(between)
+    if (joined || adjacent) {
       const tail = text.slice(b.end, b.end + 6).trim()
       if (/^(?:口|交叉|十字|路口|交汇|丁字)/u.test(tail) || (joined && /^(?:那|这|往|东|西|南|北|$)/u.test(tail)) || between === '') {
         out.intersections.push([a.key, b.key].sort().join('+'))

@@ -52,10 +52,10 @@ function dropGuesses(topics: string[], normalized: string): string[] {
 }
 
 /** Terms with zero weights: the linker weighs them against the window before scoring. */
-function termsOfAppeal(content: string, address: string): Pick<AppealFeatures, 'words' | 'wordW' | 'grams' | 'gramW' | 'chars' | 'charW' | 'landmarks'> {
+function termsOfAppeal(content: string, address: string): Pick<AppealFeatures, 'words' | 'wordW' | 'grams' | 'gramW' | 'chars' | 'charW' | 'landmarks' | 'senses'> {
   const t = termsOf(content, address)
   const zero = (l: string[]) => l.map(() => 0)
-  return { words: t.words, wordW: zero(t.words), grams: t.grams, gramW: zero(t.grams), chars: t.chars, charW: zero(t.chars), landmarks: t.landmarks }
+  return { words: t.words, wordW: zero(t.words), grams: t.grams, gramW: zero(t.grams), chars: t.chars, charW: zero(t.chars), landmarks: t.landmarks, senses: t.senses }
 }
 
 export function extractFeatures(appeal: Appeal): AppealFeatures {
@@ -102,8 +102,12 @@ export function readAppeal(appeal: Appeal, summary?: string): { features: Appeal
   const lat = appeal.location?.lat
   const lng = appeal.location?.lng
   const pinned = validLatLng(lat, lng)
-  const personalOnly = topics.length === 0 || topics.every((t) => TOPIC_BY_CODE.get(t)?.personal)
   const terms = termsOfAppeal(content, address)
+  // A question with no incident behind it: only personal topics, or no topic and no sense of a
+  // problem at all ("驾驶证到期换证需要体检吗"). An untagged complaint ("楼上的狗又叫了一晚上")
+  // describes something happening somewhere, even when it does not say where.
+  const personalOnly =
+    topics.length === 0 ? (terms.senses ?? []).length === 0 : topics.every((t) => TOPIC_BY_CODE.get(t)?.personal)
   const generic = !pinned && !hasPlace(places) && (terms.landmarks ?? []).length === 0 && personalOnly
   const features: AppealFeatures = {
     id: appeal.id,

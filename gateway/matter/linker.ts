@@ -17,11 +17,12 @@ import { placeholderText, readAppeal } from './features.ts'
 import { countCitizens, sameCitizen } from './identity.ts'
 import type { MatterState, StoredAppeal, WindowQuery } from './matter-store.ts'
 import { MAX_ATTEMPTS, MatterBook, backoff, type MatterBookOptions } from './matter-book.ts'
-import { sameIncident, scorePair, type PairContext, type PairScore } from './scorer.ts'
+import { sameIncident, scorePair, withRivals, type PairContext, type PairScore } from './scorer.ts'
 import { learnedNear, placeNodes } from './place-graph.ts'
 import { weigh } from './term-weights.ts'
 import { matterScore, mergeModel } from './merge-model.ts'
-import { nameTokens, queryTokens, wordQueryTokens, wordWriteTokens, writeTokens } from './tokens.ts'
+import { unplacedPair } from './pair-features.ts'
+import { nameTokens, senseTokens, queryTokens, wordQueryTokens, wordWriteTokens, writeTokens } from './tokens.ts'
 import { featureDelta, relinkMode } from './relink.ts'
 import type { AppealFeatures, MatterLink, RelatedAppeal, Relinked } from './types.ts'
 
@@ -29,13 +30,15 @@ export interface MatterLinkerOptions extends MatterBookOptions {
   /** Test seam: runs after the link is computed and before it is written (crash injection). */
   beforeCommit?: (appealId: string) => Promise<void> | void
   /** Trainer seam: every candidate pair the model scored (npm run train:merge). */
-  onScored?: (appealId: string, pairs: { candidateId: string; x: number[] }[], conflicts: string[]) => void
+  onScored?: (appealId: string, pairs: { candidateId: string; x: number[] }[], conflicts: string[], vetoed?: { candidateId: string; veto: string }[]) => void
 }
 
 const DAY_MS = 86_400_000
 const RELATED_MAX = 10
 /** Places seen with the new appeal's places, looked up in a second read (strongest first). */
 const NEAR_TOKENS = 6
+/** Matters of the same kind with a member this many days around a report are its rivals. */
+const RIVAL_DAYS = 7
 /** Candidates read per rare word or seen-with place: newest first. */
 const PER_EXTRA = 10
 
@@ -157,6 +160,7 @@ export class MatterLinker extends MatterBook {
       extra: (stats: PairContext['stats'], neighbours: string[][]) => [
         ...nameTokens(f),
         ...wordQueryTokens(f, stats),
+        ...senseTokens(f),
         ...[...learnedNear(nodes, neighbours)].slice(0, NEAR_TOKENS),
       ],
     }
@@ -301,15 +305,30 @@ export class MatterLinker extends MatterBook {
   #rank(f: AppealFeatures, candidates: StoredAppeal[], ctx: PairContext): Ranking {
     const byMatter = new Map<string, { c: StoredAppeal; s: PairScore }[]>()
     const seen: { candidateId: string; x: number[] }[] = []
+    const vetoed: { candidateId: string; veto: string }[] = []
+    const first = f.senses?.[0]
+    const alike = new Set<string>()
+    const pairs: { c: StoredAppeal; s: PairScore }[] = []
     for (const c of candidates) {
       if (c.features.at > f.at + DAY_MS) continue
       const s = scorePair(f, c.features, ctx)
+      pairs.push({ c, s })
+      // Every matter of the kind counts, kept apart from this appeal or not: a pin-only report beside
+      // this one could as well be that matter's.
+      // Only matters active around the same days are rivals: a report is about what is going on.
+      const active = Math.abs(c.features.at - f.at) <= RIVAL_DAYS * DAY_MS
+      if (first !== undefined && active && !c.features.generic && c.features.senses?.includes(first)) alike.add(c.matterId)
+    }
+    for (const p of pairs) {
+      const { c } = p
+      const s = withRivals(p.s, alike.size - (alike.has(c.matterId) ? 1 : 0))
       if (s.x) seen.push({ candidateId: c.features.id, x: s.x })
+      else if (s.veto) vetoed.push({ candidateId: c.features.id, veto: s.veto })
       const list = byMatter.get(c.matterId) ?? []
       list.push({ c, s })
       byMatter.set(c.matterId, list)
     }
-    this.#onScored?.(f.id, seen, candidates.filter((c) => byMatter.get(c.matterId)?.some((x) => x.c === c && x.s.placeConflict)).map((c) => c.features.id))
+    this.#onScored?.(f.id, seen, candidates.filter((c) => byMatter.get(c.matterId)?.some((x) => x.c === c && x.s.placeConflict)).map((c) => c.features.id), vetoed)
     let best: Choice | undefined
     let bestValue = -1
     const strong: string[] = []
@@ -318,7 +337,12 @@ export class MatterLinker extends MatterBook {
       // Evidence adds up over the matter's members (model.join, chosen by cross-validation).
       const same = scored.filter((x) => x.s.x !== undefined).sort((a, b) => b.s.score - a.s.score)
       const conflicts = scored.filter((x) => x.s.placeConflict).length
-      const joined = matterScore(same.map((x) => x.s.score), model.join, conflicts, model.threshold)
+      // Members that name their place, all elsewhere than this appeal's, and only members that
+      // name none match it: the matter is known to be elsewhere (an unplaced report bridges nothing).
+      const elsewhere = scored.some((x) => x.s.placeConflict || x.s.veto === 'apart')
+      if (elsewhere && same.every((x) => unplacedPair(x.s.x!))) continue
+      const own = Math.max(0, ...same.filter((x) => x.s.sameCitizen).map((x) => x.s.score))
+      const joined = matterScore(same.map((x) => x.s.score), model.join, conflicts, model.threshold, own)
       if (same.length === 0 || joined < model.threshold) continue
       if (same.some((x) => x.s.sameProblem && x.s.same)) strong.push(matterId)
       const value = joined + 0.02 * Math.min(5, same.filter((x) => x.s.same).length)

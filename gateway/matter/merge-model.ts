@@ -11,8 +11,9 @@ export interface MergeModel {
   weights: number[]
   bias: number
   threshold: number
-  /** How members' probabilities make the matter's: the best one, or noisy-or of the best three. */
-  join?: 'max' | 'noisy-or'
+  /** How members' probabilities make the matter's: the best one, noisy-or of the best three, or
+   * the mean of the best three (a matter must agree with itself before it takes a new member). */
+  join?: 'max' | 'noisy-or' | 'mean'
   [k: string]: unknown
 }
 
@@ -46,13 +47,19 @@ export function probability(m: MergeModel, x: number[]): number {
 export const JOIN_MEMBERS = 3
 
 /**
- * A matter's probability from its members'. Members at another place for sure (`conflicts`) speak
+ * A matter's probability from its members'; `ownBest` is the best of the members the same citizen
+ * filed. Members at another place for sure (`conflicts`) speak
  * against it: when they outnumber the members that pass the threshold, the matter is elsewhere
  * (a bare shop name that fits one member, while two name another kind of shop on that road).
  */
-export function matterScore(ps: number[], join: MergeModel['join'] = 'max', conflicts = 0, threshold = 0.5): number {
+export function matterScore(ps: number[], join: MergeModel['join'] = 'max', conflicts = 0, threshold = 0.5, ownBest = 0): number {
   if (ps.length === 0) return 0
   if (conflicts > 0 && conflicts > ps.filter((p) => p >= threshold).length) return 0
+  if (join === 'mean') {
+    // The caller's own earlier appeal is a repeat whatever the others say (identity links repeats).
+    const top = [...ps].sort((a, b) => b - a).slice(0, JOIN_MEMBERS)
+    return Math.max(top.reduce((a, p) => a + p, 0) / top.length, ownBest)
+  }
   if (join !== 'noisy-or') return Math.max(...ps)
   let miss = 1
   for (const p of [...ps].sort((a, b) => b - a).slice(0, JOIN_MEMBERS)) miss *= 1 - p

@@ -18,8 +18,16 @@ export interface PairParts {
   name: boolean
   /** One of the two names no place and has no pin. */
   placeless: boolean
+  /** Both say where and share nothing of it (no place, name, pin within reach, places seen together). */
+  apart: boolean
+  /** One has only a pin, the other only names: the two cannot be compared. */
+  pinVsName: boolean
   /** 1 same problem, 0.75 family, 0.6/0.5 context or overlap, 0 different, undefined unknown. */
   topic: number | undefined
+  /** Share of the coarse problem senses in common (problem-senses.ts); undefined when a side has none. */
+  sense: number | undefined
+  /** Both describe first the same sense of problem. */
+  firstSense: boolean
   stale: boolean
   personal: boolean
   sound: number
@@ -79,7 +87,55 @@ export const FEATURES = [
   'learned*chars',
   'sameName*topicDiff',
   'chars*topicDiff',
+  'apart',
+  'apart*topicSame',
+  'apart*chars',
+  'pinVsName',
+  'pinVsName*topicSame',
+  'pinVsName*chars',
+  'placeless*topicSame',
+  'placeless*chars',
+  'sense',
+  'senseNone',
+  'firstSense',
+  'place*sense',
+  'sameName*sense',
+  'learned*sense',
+  'pinVsName*sense',
+  'apart*sense',
+  'placeless*sense',
+  'topicDiff*sense',
+  'topicUnknown*sense',
+  'citizen*sense',
+  'rivals',
+  'unplaced*rivals',
+  'unplaced*sense',
 ] as const
+
+/** Index of the features filled in after all candidates are scored (setRivals). */
+const RIVALS = FEATURES.indexOf('rivals')
+const UNPLACED_RIVALS = FEATURES.indexOf('unplaced*rivals')
+const UNPLACED = FEATURES.indexOf('placeless')
+const PIN_VS_NAME = FEATURES.indexOf('pinVsName')
+const APART = FEATURES.indexOf('apart')
+
+/**
+ * Other matters among the candidates that describe the same kind of problem: a report whose
+ * place cannot be compared with a matter's (only a pin, no place, or places never seen together)
+ * is that matter's when nothing else in the window is like it, and nobody's for sure when many
+ * are — at a centre's scale the count is large and such a report stays alone for an agent.
+ */
+/** The pair's places cannot be compared: one has only a pin, or no place at all. */
+export function unplacedPair(x: number[]): boolean {
+  return x[UNPLACED]! === 1 || x[PIN_VS_NAME]! === 1
+}
+
+export function setRivals(x: number[], rivals: number): void {
+  const r = Math.min(1, Math.log1p(rivals) / Math.log1p(10))
+  const unplaced = x[UNPLACED]! || x[PIN_VS_NAME]! || x[APART]! ? 1 : 0
+  x[RIVALS] = r
+  x[UNPLACED_RIVALS] = unplaced * r
+}
 
 const b = (x: boolean) => (x ? 1 : 0)
 const LOG_WINDOW = Math.log1p(30)
@@ -89,6 +145,7 @@ export function pairVector(p: PairParts): number[] {
   const topicSame = b(p.topic === 1)
   const unknown = b(p.topic === undefined)
   const gap = Math.min(1, Math.log1p(p.gapDays) / LOG_WINDOW)
+  const sense = p.sense ?? 0
   const x = [
     b(p.citizen),
     p.place,
@@ -137,6 +194,29 @@ export function pairVector(p: PairParts): number[] {
     b(p.learned) * p.chars,
     b(p.name) * b(p.topic === 0),
     p.chars * b(p.topic === 0),
+    b(p.apart),
+    b(p.apart) * topicSame,
+    b(p.apart) * p.chars,
+    b(p.pinVsName),
+    b(p.pinVsName) * topicSame,
+    b(p.pinVsName) * p.chars,
+    b(p.placeless) * topicSame,
+    b(p.placeless) * p.chars,
+    sense,
+    b(p.sense === undefined),
+    b(p.firstSense),
+    p.place * sense,
+    b(p.name) * sense,
+    b(p.learned) * sense,
+    b(p.pinVsName) * sense,
+    b(p.apart) * sense,
+    b(p.placeless) * sense,
+    b(p.topic === 0) * sense,
+    unknown * sense,
+    b(p.citizen) * sense,
+    0, // rivals: setRivals, once every candidate is scored
+    0,
+    b(p.placeless || p.pinVsName || p.apart) * sense,
   ]
   return x
 }

@@ -16,9 +16,10 @@ import { dice, soundBigrams } from './text-similarity.ts'
 import { TOPIC_BY_CODE } from './topics.ts'
 import type { AppealFeatures, ReasonCode } from './types.ts'
 import { mergeModel, probability } from './merge-model.ts'
-import { pairVector } from './pair-features.ts'
+import { pairVector, setRivals, unplacedPair } from './pair-features.ts'
 import { seenTogether } from './place-graph.ts'
 import { cosine, rarestShared, type TermStats } from './term-weights.ts'
+import { senseOverlap } from './problem-senses.ts'
 
 /** What the window says around a new appeal: term statistics and the places its places were seen with. */
 export interface PairContext {
@@ -41,6 +42,10 @@ export interface PairScore {
   x?: number[]
   /** Another place for sure (district, building, intersection, route, plate, kind of shop, pins far apart). */
   placeConflict: boolean
+  /** The rule that kept the pair apart before the model was asked (misses.ts prints it). */
+  veto?: string
+  /** The caller's own appeal beside a call with no text yet: linked by the number, not weighed. */
+  repeat?: boolean
 }
 
 /** Place distances (the weights of everything are fitted: merge-model.json). */
@@ -89,9 +94,7 @@ function placeMatch(a: AppealFeatures, b: AppealFeatures): PlaceMatch {
   if (shared(pa.intersections, pb.intersections)) bump(1, 'same-intersection')
   // One employer or business at two different sites (roads/compounds that share nothing) is two
   // matters (the same labour firm owing wages on two projects): the name alone counts for less.
-  const otherSite =
-    (bothAndDisjoint(pa.roads, pb.roads) && !shared(pa.compounds, pb.compounds)) ||
-    (bothAndDisjoint(pa.compounds, pb.compounds) && !shared(pa.roads, pb.roads))
+  const otherSite = bothAndDisjoint([...pa.roads, ...pa.compounds], [...pb.roads, ...pb.compounds])
   if (shared(pa.entities, pb.entities)) bump(otherSite ? 0.3 : 0.9, 'same-business')
   if (shared(pa.routes, pb.routes)) bump(0.9, 'same-route')
   // Each puts the problem in its own home compound (address field) and the text names the other's
@@ -158,6 +161,11 @@ function homeOf(f: AppealFeatures): string[] {
   return f.addrPlaces.compounds.length > 0 ? f.addrPlaces.compounds : f.places.compounds
 }
 
+/** A praise is a matter of its own whatever problem it mentions (rule 8). */
+function praiseOfItsOwn(a: string[], b: string[]): boolean {
+  return (a[0] === 'praise') !== (b[0] === 'praise')
+}
+
 function heardAround(topics: string[]): boolean {
   return topics.length > 0 && TOPIC_BY_CODE.get(topics[0]!)?.heardAround === true
 }
@@ -208,23 +216,40 @@ export function scorePair(a: AppealFeatures, b: AppealFeatures, ctx: PairContext
   const learned = seenTogether(ctx.near, b)
   const name = sameName(a, b) || sameName(b, a)
   // Both say where, and nothing of it is shared (no place, name, pin within reach, nor places seen
-  // together before): the same problem at another place (rule 4).
-  const apart = !placeless && place.value === 0 && !name && !learned
+  // together before): perhaps the same problem at another place (rule 4), perhaps one place
+  // named two ways (the estate and the road it is on). A pin beside a name says neither: nothing
+  // on this machine turns a name into a point (no geocoder) until an appeal gives both.
+  const pinVsName = !placeless && place.value === 0 && !name && !learned && ((pinOnly(a) && !pinned(b)) || (pinOnly(b) && !pinned(a)))
+  const apart = !placeless && place.value === 0 && !name && !learned && !pinVsName
   // The same caller saying "今天是另外一个事" about another problem (rule 5).
   const otherMatter = citizen && (a.otherMatter === true || b.otherMatter === true) && (topic === undefined || topic < 0.75)
-  const veto =
-    place.hardConflict ||
-    stale ||
-    otherMatter ||
-    firmTwoSites ||
-    context ||
-    (!citizen && (a.generic || b.generic || placeless || apart || (isPersonal(a.topics) && isPersonal(b.topics))))
+  const veto = place.hardConflict
+    ? 'place-conflict'
+    : stale
+      ? 'stale'
+      : otherMatter
+        ? 'other-matter'
+        : firmTwoSites
+          ? 'firm-two-sites'
+          : context
+            ? 'context'
+            : praiseOfItsOwn(a.topics, b.topics)
+              ? 'praise'
+            : citizen
+              ? undefined
+              : a.generic || b.generic
+                ? 'generic'
+                : apart
+                  ? 'apart'
+                  : isPersonal(a.topics) && isPersonal(b.topics)
+                    ? 'personal'
+                    : undefined
   const reasons: ReasonCode[] = []
   if (citizen) reasons.push('same-citizen')
   reasons.push(...place.reasons)
   if (topic === 1) reasons.push('same-problem')
   else if (topic !== undefined && topic >= 0.75) reasons.push('related-problem')
-  if (veto) return { score: 0, reasons, same: false, sameCitizen: citizen, conflict, sameProblem: topic === 1, placeConflict: place.hardConflict }
+  if (veto) return { score: 0, reasons, same: false, sameCitizen: citizen, conflict, sameProblem: topic === 1, placeConflict: place.hardConflict, veto }
 
   const sound = dice(bigramsOf(a), bigramsOf(b))
   const words = cosine(a.words ?? [], a.wordW ?? [], b.words ?? [], b.wordW ?? [])
@@ -242,7 +267,11 @@ export function scorePair(a: AppealFeatures, b: AppealFeatures, ctx: PairContext
     learned,
     name,
     placeless,
+    apart,
+    pinVsName,
     topic,
+    sense: senseOverlap(a.senses, b.senses),
+    firstSense: Boolean(a.senses?.length && a.senses[0] === b.senses?.[0]),
     stale,
     personal: isPersonal(a.topics) || isPersonal(b.topics),
     sound,
@@ -253,9 +282,11 @@ export function scorePair(a: AppealFeatures, b: AppealFeatures, ctx: PairContext
     gapDays,
   })
   const model = mergeModel()
-  const p = probability(model, x)
+  // A call not yet summarised says nothing but who calls: the caller's number links it (a repeat).
+  const repeat = citizen && (a.sound === '' || b.sound === '')
+  const p = repeat ? 1 : probability(model, x)
   const score = Math.round(p * 1000) / 1000
-  return { score, reasons, same: p >= model.threshold, sameCitizen: citizen, conflict, sameProblem: topic === 1, x, placeConflict: false }
+  return { score, reasons, same: p >= model.threshold, sameCitizen: citizen, conflict, sameProblem: topic === 1, x, placeConflict: false, ...(repeat ? { repeat } : {}) }
 }
 
 /** A name `a` speaks as a place (words.ts) that `b` names too, as a name, compound, road or business. */
@@ -264,6 +295,11 @@ function sameName(a: AppealFeatures, b: AppealFeatures): boolean {
   if (names.length === 0) return false
   const q = b.places
   return names.some((n) => (b.landmarks ?? []).includes(n) || q.stems.includes(n) || q.compounds.includes(n) || q.entities.includes(n))
+}
+
+/** A pin and no name of a place (a mini-program report): where it is, is known only as a point. */
+function pinOnly(f: AppealFeatures): boolean {
+  return f.lat !== undefined && f.lng !== undefined && !hasAnyPlace(f)
 }
 
 function hasAnyPlace(f: AppealFeatures): boolean {
@@ -292,4 +328,23 @@ export function sameIncident(a: AppealFeatures, b: AppealFeatures): boolean {
     ta !== tb && ((db.incidentCause === true && a.topics.includes(tb)) || (da.incidentCause === true && b.topics.includes(ta)))
   if (!causeNamed) return false
   return !placeMatch(a, b).hardConflict
+}
+
+/**
+ * The pair again once the candidates are known: `rivals` other candidate matters describe the
+ * same kind of problem (pair-features.ts, setRivals). Vetoed pairs stay vetoed; a pair whose
+ * places cannot be compared is vetoed when it has rivals.
+ */
+export function withRivals(s: PairScore, rivals: number): PairScore {
+  if (!s.x || s.repeat) return s
+  // Nothing compares their places and another matter is as alike: which one is for an agent to
+  // say (as with two bursts that morning). Only the one matter of its kind takes such a report.
+  if (rivals > 0 && !s.sameCitizen && unplacedPair(s.x)) {
+    const { x: _x, ...rest } = s
+    return { ...rest, score: 0, same: false, veto: 'ambiguous' }
+  }
+  setRivals(s.x, rivals)
+  const model = mergeModel()
+  const p = probability(model, s.x)
+  return { ...s, score: Math.round(p * 1000) / 1000, same: p >= model.threshold }
 }

@@ -15,6 +15,16 @@ function incidentTokens(f: AppealFeatures): string[] {
   return f.topics.filter((t) => TOPIC_BY_CODE.get(t)?.acuteDays !== undefined).map((t) => `t:${t}`)
 }
 
+/**
+ * Every appeal about a shared problem (not a personal case, not a generic question) is filed by
+ * its problem too: the same problem named at the estate, at the road it is on, or only pinned,
+ * still meets (the newest `perToken` of each problem are read, so a busy problem costs no more).
+ */
+function problemTokens(f: AppealFeatures): string[] {
+  if (f.generic) return []
+  return f.topics.filter((t) => TOPIC_BY_CODE.get(t)?.personal !== true && t !== 'praise').map((t) => `t:${t}`)
+}
+
 function placeTokens(f: AppealFeatures): string[] {
   const p = f.places
   return [
@@ -27,6 +37,7 @@ function placeTokens(f: AppealFeatures): string[] {
     ...p.routes.map((s) => `b:${s}`),
     ...(f.landmarks ?? []).map((s) => `n:${s}`),
     ...incidentTokens(f),
+    ...problemTokens(f),
   ]
 }
 
@@ -51,9 +62,22 @@ export function wordQueryTokens(f: AppealFeatures, stats: TermStats, k = WORD_TO
     .map(({ t }) => `w:${t}`)
 }
 
+/** Senses of the problem an appeal is filed and looked up under (problem-senses.ts). */
+export const SENSE_TOKENS = 2
+
+/**
+ * The coarse kinds of its problem: a pin-only report ("路口漏水") and one that names the
+ * intersection share no place token, and often no word. Generic questions are not filed: they
+ * never join anyone. Looked up in the second read, newest few only: a hint, not a scan.
+ */
+export function senseTokens(f: AppealFeatures): string[] {
+  if (f.generic) return []
+  return (f.senses ?? []).slice(0, SENSE_TOKENS).map((s) => `k:${s}`)
+}
+
 /** Tokens this appeal is stored under. */
 export function writeTokens(f: AppealFeatures): string[] {
-  const t = placeTokens(f)
+  const t = [...placeTokens(f), ...senseTokens(f)]
   if (f.lat !== undefined && f.lng !== undefined) t.push(`g:${cellOf(f.lat, f.lng)}`)
   return [...new Set(t)]
 }

@@ -122,4 +122,6 @@ export interface AppealFeatures {
   charW?: number[]
   /** Words jieba tags as places or organisations (place-graph.ts). */
   landmarks?: string[]
+  /** Coarse kinds of problem (problem-senses.ts); absent on features stored before them. */
+  senses?: string[]
 }

@@ -9,6 +9,7 @@
 import { Jieba } from '@node-rs/jieba'
 import { dict } from '@node-rs/jieba/dict.js'
 import { soundKey } from './pinyin-key.ts'
+import { sensesOf } from './problem-senses.ts'
 
 let jieba: Jieba | undefined
 /** The dictionary takes ~0.2 s to load: once per process, on first use. */
@@ -49,6 +50,8 @@ export interface Terms {
   /** Sound keys of names spoken as places: a proper name followed by a kind of place (欧尚|超市,
    * 丽水|湾|小区) or tagged as a place or organisation by jieba (ns, nt). */
   landmarks: string[]
+  /** Coarse kinds of problem the text describes (problem-senses.ts), names of places left out. */
+  senses: string[]
 }
 
 /** Terms of a normalised text (text-normalize.ts: fillers, dialect and known slips already mapped). */
@@ -60,6 +63,9 @@ export function termsOf(normalized: string, address = ''): Terms {
   const names = namesIn(tagged)
   for (const name of names) if (landmarks.length < MAX_LANDMARKS && !landmarks.includes(name)) landmarks.push(name)
   const chars: string[] = []
+  // The text with the names of places cut out, for the problem's senses (丽水湾 is no water problem).
+  let problemText = ''
+  for (const { word } of tagged) problemText += PLACE_KIND.test(word) || names.includes(soundKey(word)) ? '|' : word
   for (const { word, tag } of tagged) {
     if (!HAN.test(word) || FUNCTION_TAG.test(tag)) continue
     if (!PLACE_KIND.test(word) && !names.includes(soundKey(word))) {
@@ -78,7 +84,7 @@ export function termsOf(normalized: string, address = ''): Terms {
       if (!grams.includes(g)) grams.push(g)
     }
   }
-  return { words, grams, chars, landmarks }
+  return { words, grams, chars, landmarks, senses: sensesOf(problemText) }
 }
 
 /** Names spoken as places in a tagged text (sound keys, in order). */

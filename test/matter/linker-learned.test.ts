@@ -28,12 +28,16 @@ t.test('what the window teaches the linker', async (t) => {
     t.not(c.matterId, a.matterId, 'the parking fee is another matter')
   })
 
-  await t.test('a complaint that names no place does not join other citizens, however alike', async (t) => {
+  await t.test('a complaint that names no place joins the one matter of its kind, and no matter when there are several', async (t) => {
     const ctx = await setup()
     t.teardown(ctx.cleanup)
     const linker = ctx.linker()
     const a = await linker.link(appeal({ content: '金穗家园门口的化粪池冒了，污水漫到人行道上', phone: '13300000021', address: '金穗家园' }))
-    const b = await linker.link(appeal({ content: '化粪池冒了，污水漫到人行道上', phone: '13300000022' }))
-    t.not(b.matterId, a.matterId)
+    const b = await linker.link(appeal({ content: '化粪池冒了，污水漫到人行道上，臭得很', phone: '13300000022' }))
+    t.equal(b.matterId, a.matterId, 'the only overflowing sewer in the window')
+    await linker.link(appeal({ content: '翠苑小区化粪池堵了，污水从井盖里往外冒', phone: '13300000023', address: '翠苑小区' }))
+    const c = await linker.link(appeal({ content: '化粪池又冒了，污水流得到处都是', phone: '13300000024' }))
+    t.not(c.matterId, a.matterId, 'two such matters: which one is for an agent to say')
+    t.equal((await linker.matter(c.matterId)).members.length, 1)
   })
 })

@@ -21,6 +21,8 @@ t.test('one matter heard from many angles', async (t) => {
     const ctx = await setup()
     t.teardown(ctx.cleanup)
     const linker = ctx.linker()
+    // Another compound's heating is out too: a complaint naming no place could be either's.
+    await linker.link(appeal({ content: '金城花园暖气不热，整栋楼都冰凉', phone: '13200000065', address: '金城花园' }))
     const a = await linker.link(appeal({ content: '阳光城全小区暖气都不热，室温十三度', phone: '13200000061', address: '阳光城' }))
     await linker.link(appeal({ content: '阳光城暖气不热，整个小区都这样', phone: '13200000062', address: '阳光城' }))
     const b = await linker.link(appeal({ content: '家里暖气不热，阳光也照不进来，冷得很', phone: '13200000063' }))

@@ -10,7 +10,7 @@ import type { Redis } from 'ioredis'
 import { deleteByPrefix } from '../../queue/delete-prefix.ts'
 import { MatterLinker } from '../linker.ts'
 import { matterScore, useModel, type MergeModel } from '../merge-model.ts'
-import { FEATURES } from '../pair-features.ts'
+import { FEATURES, unplacedPair } from '../pair-features.ts'
 import type { LabeledAppeal } from './dataset.ts'
 
 export interface PairSet {
@@ -26,7 +26,11 @@ export interface PairSet {
   pairs: Map<string, { candidateId: string; x: number[] }[]>
   /** For each appeal, the earlier appeals at another place for sure (they count against a matter). */
   conflicts: Map<string, string[]>
+  /** For each appeal, the earlier appeals that name another place (vetoed 'apart'). */
+  apart: Map<string, string[]>
 }
+
+const CITIZEN = FEATURES.indexOf('citizen')
 
 /** A model that scores but never joins: linking stays the same for every appeal whatever the fit. */
 const NEVER = { features: [...FEATURES], weights: FEATURES.map(() => 0), bias: -30, threshold: 2 }
@@ -41,13 +45,15 @@ export async function collectPairs(
   const prefix = `train-${randomUUID()}`
   const pairs = new Map<string, { candidateId: string; x: number[] }[]>()
   const conflicts = new Map<string, string[]>()
+  const apart = new Map<string, string[]>()
   useModel(NEVER)
   const linker = new MatterLinker({
     redis,
     keyPrefix: prefix,
-    onScored: (id, seen, against) => {
+    onScored: (id, seen, against, vetoed) => {
       pairs.set(id, seen)
       conflicts.set(id, against)
+      apart.set(id, (vetoed ?? []).filter((v) => v.veto === 'apart').map((v) => v.candidateId))
     },
   })
   try {
@@ -65,6 +71,7 @@ export async function collectPairs(
     truth: new Map(data.map((d) => [d.appeal.id, d.matter])),
     pairs,
     conflicts,
+    apart,
   }
 }
 
@@ -102,19 +109,28 @@ export function simulate(s: PairSet, prob: (x: number[]) => number, threshold: n
   const cluster = new Map<string, string>()
   for (const id of s.ids) {
     const byCluster = new Map<string, number[]>()
+    const own = new Map<string, number>()
     for (const p of s.pairs.get(id) ?? []) {
       const c = cluster.get(p.candidateId)
-      if (c !== undefined) byCluster.set(c, [...(byCluster.get(c) ?? []), prob(p.x)])
+      if (c === undefined) continue
+      const v = prob(p.x)
+      byCluster.set(c, [...(byCluster.get(c) ?? []), v])
+      if (p.x[CITIZEN] === 1) own.set(c, Math.max(own.get(c) ?? 0, v))
     }
     const against = new Map<string, number>()
     for (const other of s.conflicts.get(id) ?? []) {
       const c = cluster.get(other)
       if (c !== undefined) against.set(c, (against.get(c) ?? 0) + 1)
     }
+    // As the linker: a matter whose members naming a place are all elsewhere, matched only by
+    // members that name none, is not joined.
+    const elsewhere = new Set([...(s.conflicts.get(id) ?? []), ...(s.apart.get(id) ?? [])].map((o) => cluster.get(o)))
+    const placed = new Set((s.pairs.get(id) ?? []).filter((p) => !unplacedPair(p.x)).map((p) => cluster.get(p.candidateId)))
     let best = -1
     let into: string | undefined
     for (const [c, ps] of byCluster) {
-      const v = matterScore(ps, join, against.get(c) ?? 0, threshold)
+      if (elsewhere.has(c) && !placed.has(c)) continue
+      const v = matterScore(ps, join, against.get(c) ?? 0, threshold, own.get(c) ?? 0)
       if (v >= threshold && v > best) {
         best = v
         into = c

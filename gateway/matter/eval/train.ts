@@ -21,23 +21,15 @@ import { readDataset, readPersons } from './dataset.ts'
 import { fitLogistic, predict, type Fitted } from './logistic.ts'
 import { pairMetrics } from './metrics.ts'
 import { runEval } from './run-eval.ts'
+import { TRAINING_SETS } from './training-sets.ts'
 
 /** `npm run train:merge -- --verbose` prints every candidate setting's cross-validated figures. */
 const VERBOSE = process.argv.includes('--verbose')
 
-/** name, data, persons, independent (written without the lexicon and place rules in view). */
-export const TRAINING_SETS: [string, string, string, boolean][] = [
-  ['dev', 'test/data/merge/dev.jsonl', 'test/data/merge/persons.json', false],
-  ['check', 'test/data/merge-check/check.jsonl', 'test/data/merge-check/persons.json', false],
-  ...[2, 3, 4, 5, 6, 7, 8, 9].map((i): [string, string, string, boolean] => [`check${i}`, `test/data/merge-check/check${i}.jsonl`, `test/data/merge-check/persons${i}.json`, false]),
-  ['train', 'test/data/merge-more/train.jsonl', 'test/data/merge-more/train-persons.json', true],
-  ['train2', 'test/data/merge-more/train2.jsonl', 'test/data/merge-more/train2-persons.json', true],
-  ['train3', 'test/data/merge-more/train3.jsonl', 'test/data/merge-more/train3-persons.json', true],
-]
 const LAMBDAS = [0.3, 1, 3, 10]
 const THRESHOLDS = Array.from({ length: 16 }, (_, i) => Math.round((0.2 + i * 0.05) * 100) / 100)
 const MIN_PRECISION = 0.9
-const JOINS: MergeModel['join'][] = ['max', 'noisy-or']
+const JOINS: MergeModel['join'][] = ['max', 'noisy-or', 'mean']
 
 const round = (x: number, d = 4) => Math.round(x * 10 ** d) / 10 ** d
 const fmt = (x: number) => x.toFixed(2)
