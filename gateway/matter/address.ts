@@ -49,16 +49,21 @@ const ADMIN_CHAR = /[区县镇乡路街巷]/u
 /**
  * Compound names, scanned position by position: where a two-character window fails (区枣|园 in
  * 七里区枣园小区), the next one is tried (枣园|小区), so a district or road written before the name
- * never becomes part of it, and the longest suffix at the right place wins.
+ * never becomes part of it. A one-character name before 园/苑/村 after a road (兴工街|枣园) is taken
+ * whole (枣园), as 枣园小区 is.
  */
-function compoundMatches(text: string): RegExpExecArray[] {
-  const out: RegExpExecArray[] = []
+function compoundMatches(text: string): { stem: string; suffix: string; end: number }[] {
+  const out: { stem: string; suffix: string; end: number }[] = []
   for (let i = 0; i < text.length - 2; ) {
     COMPOUND_AT.lastIndex = i
     const m = COMPOUND_AT.exec(text)
     const stem = m?.[1]
-    if (m && stem && okStem(stem) && !ADMIN_CHAR.test(stem) && !(m[2] === '园' && NOT_COMPOUND_YUAN.test(stem))) {
-      out.push(m)
+    const suffix = m?.[2] ?? ''
+    if (m && stem && okStem(stem) && !ADMIN_CHAR.test(stem) && !(suffix === '园' && NOT_COMPOUND_YUAN.test(stem))) {
+      out.push({ stem, suffix, end: i + m[0].length })
+      i += m[0].length
+    } else if (m && stem && suffix.length === 1 && ADMIN_CHAR.test(stem[0]!) && okStem(stem[1]! + suffix) && !ADMIN_CHAR.test(stem[1]!)) {
+      out.push({ stem: stem[1]! + suffix, suffix: '', end: i + m[0].length })
       i += m[0].length
     } else i++
   }
@@ -153,11 +158,9 @@ export function extractPlaces(text: string): Places {
     if (okStem(m[1]!) && !/[校社园片景辖商厂矿]$/u.test(m[1]!)) out.districts.push(soundKey(m[1]!))
   }
   for (const m of text.matchAll(TOWN_RE)) if (okStem(m[1]!)) out.towns.push(soundKey(m[1]!))
-  for (const m of compoundMatches(text)) {
-    const stem = m[1]!
-    const suffix = m[2]!
+  for (const { stem, suffix, end } of compoundMatches(text)) {
     // 西园路, 花园街: a road named after a place, taken as a road below.
-    if (/^(?:路|街|大道|巷)/u.test(text.slice(m.index! + m[0].length))) continue
+    if (/^(?:路|街|大道|巷)/u.test(text.slice(end))) continue
     // 小区/村/苑 name places where people live; 校区/广场/府 are sites, still places.
     out.compounds.push(soundKey(stem))
     out.stems.push(soundKey(stem))
