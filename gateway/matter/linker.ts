@@ -313,9 +313,8 @@ export class MatterLinker extends MatterBook {
       if (c.features.at > f.at + DAY_MS) continue
       const s = scorePair(f, c.features, ctx)
       pairs.push({ c, s })
-      // Every matter of the kind counts, kept apart from this appeal or not: a pin-only report beside
-      // this one could as well be that matter's.
-      // Only matters active around the same days are rivals: a report is about what is going on.
+      // Rivals: matters of the same kind active within days (a report is about what is going on),
+      // kept apart from this appeal or not — a pin-only report beside it could as well be theirs.
       const active = Math.abs(c.features.at - f.at) <= RIVAL_DAYS * DAY_MS
       if (first !== undefined && active && !c.features.generic && c.features.senses?.includes(first)) alike.add(c.matterId)
     }

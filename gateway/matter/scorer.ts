@@ -1,13 +1,15 @@
 /**
  * Scores whether two appeals are one matter. Signals: the citizen, the place (compound, building,
  * intersection, road, named business, bus route, pin distance, places seen together before), the
- * problem (topic), the wording (sound, learned word and bigram weights) and time, weighed by the
+ * problem (topic of the lexicon, coarse senses), the wording (sound, learned word and bigram
+ * weights) and time, weighed by the
  * fitted model (merge-model.ts). Hard conflicts keep apart what only looks alike: another
  * district, another building, another intersection, another bus route, another plate, pins far
  * apart, another kind of shop, or an incident (burst main) days over.
  * Rules (dataset README): one problem at one place is one matter whoever reports it; the same place
  * with another problem, the same problem at another place, and the same citizen with another
- * problem are not; consultations with no place never join other citizens.
+ * problem are not; consultations with no place never join other citizens; a report whose place
+ * cannot be compared (a pin only, or no place) joins only the one matter of its kind (withRivals).
  */
 import type { Places } from './address.ts'
 import { distanceMeters } from './geo.ts'
@@ -161,6 +163,36 @@ function homeOf(f: AppealFeatures): string[] {
   return f.addrPlaces.compounds.length > 0 ? f.addrPlaces.compounds : f.places.compounds
 }
 
+/**
+ * The rule of the labelling guide that keeps a pair apart before the model is asked, if any: another
+ * place for sure, an incident days over, another matter in the caller's words, one firm at two
+ * sites, a request that is only context, a praise beside something else; for different citizens
+ * also a generic question, two places named with nothing shared, two personal cases.
+ */
+function vetoOf(p: {
+  a: AppealFeatures
+  b: AppealFeatures
+  citizen: boolean
+  hardConflict: boolean
+  stale: boolean
+  otherMatter: boolean
+  firmTwoSites: boolean
+  context: boolean
+  apart: boolean
+}): string | undefined {
+  if (p.hardConflict) return 'place-conflict'
+  if (p.stale) return 'stale'
+  if (p.otherMatter) return 'other-matter'
+  if (p.firmTwoSites) return 'firm-two-sites'
+  if (p.context) return 'context'
+  if (praiseOfItsOwn(p.a.topics, p.b.topics)) return 'praise'
+  if (p.citizen) return undefined
+  if (p.a.generic || p.b.generic) return 'generic'
+  if (p.apart) return 'apart'
+  if (isPersonal(p.a.topics) && isPersonal(p.b.topics)) return 'personal'
+  return undefined
+}
+
 /** A praise is a matter of its own whatever problem it mentions (rule 8). */
 function praiseOfItsOwn(a: string[], b: string[]): boolean {
   return (a[0] === 'praise') !== (b[0] === 'praise')
@@ -223,27 +255,7 @@ export function scorePair(a: AppealFeatures, b: AppealFeatures, ctx: PairContext
   const apart = !placeless && place.value === 0 && !name && !learned && !pinVsName
   // The same caller saying "今天是另外一个事" about another problem (rule 5).
   const otherMatter = citizen && (a.otherMatter === true || b.otherMatter === true) && (topic === undefined || topic < 0.75)
-  const veto = place.hardConflict
-    ? 'place-conflict'
-    : stale
-      ? 'stale'
-      : otherMatter
-        ? 'other-matter'
-        : firmTwoSites
-          ? 'firm-two-sites'
-          : context
-            ? 'context'
-            : praiseOfItsOwn(a.topics, b.topics)
-              ? 'praise'
-            : citizen
-              ? undefined
-              : a.generic || b.generic
-                ? 'generic'
-                : apart
-                  ? 'apart'
-                  : isPersonal(a.topics) && isPersonal(b.topics)
-                    ? 'personal'
-                    : undefined
+  const veto = vetoOf({ a, b, citizen, hardConflict: place.hardConflict, stale, otherMatter, firmTwoSites, context, apart })
   const reasons: ReasonCode[] = []
   if (citizen) reasons.push('same-citizen')
   reasons.push(...place.reasons)

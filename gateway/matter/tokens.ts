@@ -8,17 +8,11 @@ import type { AppealFeatures } from './types.ts'
 export const WORD_TOKENS = 4
 
 /**
- * Acute incidents (a burst main, the water cut it causes) are also filed by problem: a resident
- * without water who says only "外面主管道破了" finds the burst reported from the road that morning.
- */
-function incidentTokens(f: AppealFeatures): string[] {
-  return f.topics.filter((t) => TOPIC_BY_CODE.get(t)?.acuteDays !== undefined).map((t) => `t:${t}`)
-}
-
-/**
- * Every appeal about a shared problem (not a personal case, not a generic question) is filed by
- * its problem too: the same problem named at the estate, at the road it is on, or only pinned,
- * still meets (the newest `perToken` of each problem are read, so a busy problem costs no more).
+ * Every appeal about a shared problem (not a personal case, not a praise, not a generic question)
+ * is filed by its problem too: a resident without water who says only "外面主管道破了" finds the
+ * burst reported from the road that morning, and the same problem named at the estate, at the road
+ * it is on, or only pinned, still meets (the newest `perToken` of each problem are read, so a busy
+ * problem costs no more).
  */
 function problemTokens(f: AppealFeatures): string[] {
   if (f.generic) return []
@@ -36,7 +30,6 @@ function placeTokens(f: AppealFeatures): string[] {
     ...p.entities.map((s) => `e:${s}`),
     ...p.routes.map((s) => `b:${s}`),
     ...(f.landmarks ?? []).map((s) => `n:${s}`),
-    ...incidentTokens(f),
     ...problemTokens(f),
   ]
 }
