@@ -16,12 +16,11 @@ import { MT_ERR_CONTENDED, MT_ERR_MATTER_NOT_FOUND } from './errors.ts'
 import { placeholderText, readAppeal } from './features.ts'
 import { countCitizens, sameCitizen } from './identity.ts'
 import type { MatterState, StoredAppeal, WindowQuery } from './matter-store.ts'
-import { MAX_ATTEMPTS, MatterBook, backoff, type MatterBookOptions } from './matter-book.ts'
-import { sameIncident, scorePair, withRivals, type PairContext, type PairScore } from './scorer.ts'
+import { DAY_MS, MAX_ATTEMPTS, MatterBook, backoff, type MatterBookOptions } from './matter-book.ts'
+import { sameIncident, scorePair, type PairContext, type PairScore } from './scorer.ts'
 import { learnedNear, placeNodes } from './place-graph.ts'
 import { weigh } from './term-weights.ts'
 import { matterScore, mergeModel } from './merge-model.ts'
-import { unplacedPair } from './pair-features.ts'
 import { nameTokens, senseTokens, queryTokens, wordQueryTokens, wordWriteTokens, writeTokens } from './tokens.ts'
 import { featureDelta, relinkMode } from './relink.ts'
 import type { AppealFeatures, MatterLink, RelatedAppeal, Relinked } from './types.ts'
@@ -29,15 +28,47 @@ import type { AppealFeatures, MatterLink, RelatedAppeal, Relinked } from './type
 export interface MatterLinkerOptions extends MatterBookOptions {
   /** Test seam: runs after the link is computed and before it is written (crash injection). */
   beforeCommit?: (appealId: string) => Promise<void> | void
-  /** Trainer seam: every candidate pair the model scored (npm run train:merge). */
-  onScored?: (appealId: string, pairs: { candidateId: string; x: number[] }[], conflicts: string[], vetoed?: { candidateId: string; veto: string }[]) => void
+  /** Trainer seam: every candidate pair the model scored, and those a rule kept apart (npm run train:merge). */
+  onScored?: (appealId: string, pairs: ScoredPair[], conflicts: string[], vetoed: VetoedPair[]) => void
 }
 
-const DAY_MS = 86_400_000
+/** A candidate pair as the model saw it: its features, and what the linker reads beside them. */
+export interface ScoredPair {
+  candidateId: string
+  x: number[]
+  /** Their places cannot be compared (PairScore.unplaced). */
+  unplaced: boolean
+  citizen: boolean
+}
+
+export interface VetoedPair {
+  candidateId: string
+  /** The rule (scorer.ts, vetoOf). */
+  veto: string
+}
+
+/**
+ * Places (first place node, place-graph.ts) where the new appeal's kind of problem (its first
+ * sense) was reported within a week, by the candidates that name or pin one: a report whose place cannot be compared with a candidate's
+ * could as well be about any of the others. Counted from the appeals alone, not from the matters
+ * they were joined to, so the trainer sees the same count as the linker.
+ */
+function rivalPlaces(f: AppealFeatures, placeOf: Map<StoredAppeal, string | undefined>): Set<string> {
+  const first = f.senses?.[0]
+  const out = new Set<string>()
+  if (first === undefined) return out
+  for (const [c, place] of placeOf) {
+    const g = c.features
+    if (place === undefined || g.generic || Math.abs(g.at - f.at) > RIVAL_DAYS * DAY_MS || !g.senses?.includes(first)) continue
+    out.add(place)
+  }
+  return out
+}
+
 const RELATED_MAX = 10
 /** Places seen with the new appeal's places, looked up in a second read (strongest first). */
 const NEAR_TOKENS = 6
-/** Matters of the same kind with a member this many days around a report are its rivals. */
+/** Reports of the same kind this many days around an appeal are its rivals (rivalPlaces). */
 const RIVAL_DAYS = 7
 /** Candidates read per rare word or seen-with place: newest first. */
 const PER_EXTRA = 10
@@ -304,24 +335,16 @@ export class MatterLinker extends MatterBook {
 
   #rank(f: AppealFeatures, candidates: StoredAppeal[], ctx: PairContext): Ranking {
     const byMatter = new Map<string, { c: StoredAppeal; s: PairScore }[]>()
-    const seen: { candidateId: string; x: number[] }[] = []
-    const vetoed: { candidateId: string; veto: string }[] = []
-    const first = f.senses?.[0]
-    const alike = new Set<string>()
-    const pairs: { c: StoredAppeal; s: PairScore }[] = []
+    const seen: ScoredPair[] = []
+    const vetoed: VetoedPair[] = []
+    const placeOf = new Map(candidates.map((c) => [c, placeNodes(c.features)[0]]))
+    const rivals = rivalPlaces(f, placeOf)
+    const own = placeNodes(f)[0]
     for (const c of candidates) {
       if (c.features.at > f.at + DAY_MS) continue
-      const s = scorePair(f, c.features, ctx)
-      pairs.push({ c, s })
-      // Rivals: matters of the same kind active within days (a report is about what is going on),
-      // kept apart from this appeal or not — a pin-only report beside it could as well be theirs.
-      const active = Math.abs(c.features.at - f.at) <= RIVAL_DAYS * DAY_MS
-      if (first !== undefined && active && !c.features.generic && c.features.senses?.includes(first)) alike.add(c.matterId)
-    }
-    for (const p of pairs) {
-      const { c } = p
-      const s = withRivals(p.s, alike.size - (alike.has(c.matterId) ? 1 : 0))
-      if (s.x) seen.push({ candidateId: c.features.id, x: s.x })
+      const placed = placeOf.get(c) ?? own
+      const s = scorePair(f, c.features, ctx, rivals.size - (placed !== undefined && rivals.has(placed) ? 1 : 0))
+      if (s.x) seen.push({ candidateId: c.features.id, x: s.x, unplaced: s.unplaced, citizen: s.sameCitizen })
       else if (s.veto) vetoed.push({ candidateId: c.features.id, veto: s.veto })
       const list = byMatter.get(c.matterId) ?? []
       list.push({ c, s })
@@ -339,7 +362,7 @@ export class MatterLinker extends MatterBook {
       // Members that name their place, all elsewhere than this appeal's, and only members that
       // name none match it: the matter is known to be elsewhere (an unplaced report bridges nothing).
       const elsewhere = scored.some((x) => x.s.placeConflict || x.s.veto === 'apart')
-      if (elsewhere && same.every((x) => unplacedPair(x.s.x!))) continue
+      if (elsewhere && same.every((x) => x.s.unplaced)) continue
       const own = Math.max(0, ...same.filter((x) => x.s.sameCitizen).map((x) => x.s.score))
       const joined = matterScore(same.map((x) => x.s.score), model.join, conflicts, model.threshold, own)
       if (same.length === 0 || joined < model.threshold) continue

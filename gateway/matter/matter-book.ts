@@ -23,7 +23,7 @@ export interface MatterBookOptions {
   perToken?: number
 }
 
-const DAY_MS = 86_400_000
+export const DAY_MS = 86_400_000
 /** Optimistic attempts before giving up; each round at least one contender commits, so a burst
  * of N concurrent links on one matter needs at most N rounds. */
 export const MAX_ATTEMPTS = 50
@@ -62,11 +62,8 @@ export class MatterBook {
 
   /** A matter as it stands; the id of a matter folded into another one leads to that one. */
   async matter(matterId: string): Promise<MatterView> {
-    let state = await this.store.matterState(matterId)
-    for (let hops = 0; state?.into && hops < 10; hops++) {
-      matterId = state.into
-      state = await this.store.matterState(matterId)
-    }
+    const { id, state } = await this.#current(matterId)
+    matterId = id
     if (!state) throw new MT_ERR_MATTER_NOT_FOUND(matterId)
     const ids = await this.store.memberIds(matterId)
     const members = await this.store.appeals(ids)
@@ -86,6 +83,17 @@ export class MatterBook {
       ...(state.first ? { firstAt: new Date(state.first).toISOString() } : {}),
       ...(state.last ? { lastAt: new Date(state.last).toISOString() } : {}),
     }
+  }
+
+  /** A matter's state, following the matters it was folded into (the id it lives under now). */
+  async #current(matterId: string): Promise<{ id: string; state: MatterState | undefined }> {
+    let id = matterId
+    let state = await this.store.matterState(id)
+    for (let hops = 0; state?.into && hops < 10; hops++) {
+      id = state.into
+      state = await this.store.matterState(id)
+    }
+    return { id, state }
   }
 
   /** Agent confirms the suggested matter. */
@@ -112,11 +120,8 @@ export class MatterBook {
       const from = rec.matterId
       if (to === from) return (await this.get(appealId))!
       const fromState = await this.store.matterState(from)
-      let toState = to ? await this.store.matterState(to) : undefined
-      for (let hops = 0; toState?.into && hops < 10; hops++) {
-        to = toState.into
-        toState = await this.store.matterState(to)
-      }
+      let toState: MatterState | undefined
+      if (to) ({ id: to, state: toState } = await this.#current(to))
       if (to && !toState) throw new MT_ERR_MATTER_NOT_FOUND(to)
       if (!fromState) continue
       const fromIds = (await this.store.memberIds(from)).filter((id) => id !== appealId)
@@ -142,7 +147,7 @@ export class MatterBook {
         fromIdentities,
         fromCitizens: countCitizens(fromIdentities),
         to,
-        toState: toState as MatterState | undefined,
+        toState,
         toIdentities,
         toCitizens: countCitizens(toIdentities),
         decision,

@@ -22,6 +22,12 @@ export interface PairParts {
   apart: boolean
   /** One has only a pin, the other only names: the two cannot be compared. */
   pinVsName: boolean
+  /**
+   * Other places among the candidates where the same kind of problem was reported that week: a
+   * report whose place cannot be compared (no place, or a pin beside a name) is a matter's when
+   * nothing else is like it, and nobody's for sure when several are (scorer.ts vetoes it then).
+   */
+  rivals: number
   /** 1 same problem, 0.75 family, 0.6/0.5 context or overlap, 0 different, undefined unknown. */
   topic: number | undefined
   /** Share of the coarse problem senses in common (problem-senses.ts); undefined when a side has none. */
@@ -112,31 +118,6 @@ export const FEATURES = [
   'unplaced*sense',
 ] as const
 
-/** Index of the features filled in after all candidates are scored (setRivals). */
-const RIVALS = FEATURES.indexOf('rivals')
-const UNPLACED_RIVALS = FEATURES.indexOf('unplaced*rivals')
-const UNPLACED = FEATURES.indexOf('placeless')
-const PIN_VS_NAME = FEATURES.indexOf('pinVsName')
-const APART = FEATURES.indexOf('apart')
-
-/**
- * Other matters among the candidates that describe the same kind of problem: a report whose
- * place cannot be compared with a matter's (only a pin, no place, or places never seen together)
- * is that matter's when nothing else in the window is like it, and nobody's for sure when many
- * are — at a centre's scale the count is large and such a report stays alone for an agent.
- */
-/** The pair's places cannot be compared: one has only a pin, or no place at all. */
-export function unplacedPair(x: number[]): boolean {
-  return x[UNPLACED]! === 1 || x[PIN_VS_NAME]! === 1
-}
-
-export function setRivals(x: number[], rivals: number): void {
-  const r = Math.min(1, Math.log1p(rivals) / Math.log1p(10))
-  const unplaced = x[UNPLACED]! || x[PIN_VS_NAME]! || x[APART]! ? 1 : 0
-  x[RIVALS] = r
-  x[UNPLACED_RIVALS] = unplaced * r
-}
-
 const b = (x: boolean) => (x ? 1 : 0)
 const LOG_WINDOW = Math.log1p(30)
 
@@ -146,6 +127,8 @@ export function pairVector(p: PairParts): number[] {
   const unknown = b(p.topic === undefined)
   const gap = Math.min(1, Math.log1p(p.gapDays) / LOG_WINDOW)
   const sense = p.sense ?? 0
+  const unplaced = p.placeless || p.pinVsName
+  const rivals = Math.min(1, Math.log1p(p.rivals) / Math.log1p(10))
   const x = [
     b(p.citizen),
     p.place,
@@ -214,9 +197,9 @@ export function pairVector(p: PairParts): number[] {
     b(p.topic === 0) * sense,
     unknown * sense,
     b(p.citizen) * sense,
-    0, // rivals: setRivals, once every candidate is scored
-    0,
-    b(p.placeless || p.pinVsName || p.apart) * sense,
+    rivals,
+    b(unplaced) * rivals,
+    b(unplaced) * sense,
   ]
   return x
 }

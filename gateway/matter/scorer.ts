@@ -9,7 +9,7 @@
  * Rules (dataset README): one problem at one place is one matter whoever reports it; the same place
  * with another problem, the same problem at another place, and the same citizen with another
  * problem are not; consultations with no place never join other citizens; a report whose place
- * cannot be compared (a pin only, or no place) joins only the one matter of its kind (withRivals).
+ * cannot be compared (a pin only, or no place) joins nobody when the kind was reported elsewhere too.
  */
 import type { Places } from './address.ts'
 import { distanceMeters } from './geo.ts'
@@ -18,7 +18,7 @@ import { dice, soundBigrams } from './text-similarity.ts'
 import { TOPIC_BY_CODE } from './topics.ts'
 import type { AppealFeatures, ReasonCode } from './types.ts'
 import { mergeModel, probability } from './merge-model.ts'
-import { pairVector, setRivals, unplacedPair } from './pair-features.ts'
+import { pairVector } from './pair-features.ts'
 import { seenTogether } from './place-graph.ts'
 import { cosine, rarestShared, type TermStats } from './term-weights.ts'
 import { senseOverlap } from './problem-senses.ts'
@@ -48,6 +48,8 @@ export interface PairScore {
   veto?: string
   /** The caller's own appeal beside a call with no text yet: linked by the number, not weighed. */
   repeat?: boolean
+  /** Their places cannot be compared: one names no place, or one has only a pin and the other only names. */
+  unplaced: boolean
 }
 
 /** Place distances (the weights of everything are fitted: merge-model.json). */
@@ -167,7 +169,8 @@ function homeOf(f: AppealFeatures): string[] {
  * The rule of the labelling guide that keeps a pair apart before the model is asked, if any: another
  * place for sure, an incident days over, another matter in the caller's words, one firm at two
  * sites, a request that is only context, a praise beside something else; for different citizens
- * also a generic question, two places named with nothing shared, two personal cases.
+ * also a generic question, two places named with nothing shared, two personal cases, and places
+ * that cannot be compared when the kind of problem was reported elsewhere too.
  */
 function vetoOf(p: {
   a: AppealFeatures
@@ -179,6 +182,8 @@ function vetoOf(p: {
   firmTwoSites: boolean
   context: boolean
   apart: boolean
+  /** Places that cannot be compared, and another place reported the same kind of problem. */
+  ambiguous: boolean
 }): string | undefined {
   if (p.hardConflict) return 'place-conflict'
   if (p.stale) return 'stale'
@@ -190,6 +195,8 @@ function vetoOf(p: {
   if (p.a.generic || p.b.generic) return 'generic'
   if (p.apart) return 'apart'
   if (isPersonal(p.a.topics) && isPersonal(p.b.topics)) return 'personal'
+  // Which of the places it is, is for an agent to say (as with two bursts that morning).
+  if (p.ambiguous) return 'ambiguous'
   return undefined
 }
 
@@ -222,11 +229,11 @@ function bigramsOf(f: AppealFeatures): Set<string> {
 
 /**
  * Scores appeal `a` (the new one) against an earlier appeal `b`: the fitted model's probability
- * that they are one matter. Rules from the labelling guide stay rules (vetoes): a hard place
- * conflict (another district, building, intersection, route, plate, pins far apart), and generic
- * consultations or two personal cases of different citizens never join.
+ * that they are one matter, unless a rule of the labelling guide keeps them apart (vetoOf).
+ * `rivals`: other places among the candidates where the same kind of problem was reported that
+ * week (the linker counts them, `rivalPlaces` in linker.ts).
  */
-export function scorePair(a: AppealFeatures, b: AppealFeatures, ctx: PairContext = NO_CONTEXT): PairScore {
+export function scorePair(a: AppealFeatures, b: AppealFeatures, ctx: PairContext = NO_CONTEXT, rivals = 0): PairScore {
   const citizen = sameCitizen(a.citizen, b.citizen)
   const place = placeMatch(a, b)
   const topic = topicMatch(a.topics, b.topics)
@@ -253,15 +260,16 @@ export function scorePair(a: AppealFeatures, b: AppealFeatures, ctx: PairContext
   // on this machine turns a name into a point (no geocoder) until an appeal gives both.
   const pinVsName = !placeless && place.value === 0 && !name && !learned && ((pinOnly(a) && !pinned(b)) || (pinOnly(b) && !pinned(a)))
   const apart = !placeless && place.value === 0 && !name && !learned && !pinVsName
+  const unplaced = placeless || pinVsName
   // The same caller saying "今天是另外一个事" about another problem (rule 5).
   const otherMatter = citizen && (a.otherMatter === true || b.otherMatter === true) && (topic === undefined || topic < 0.75)
-  const veto = vetoOf({ a, b, citizen, hardConflict: place.hardConflict, stale, otherMatter, firmTwoSites, context, apart })
+  const veto = vetoOf({ a, b, citizen, hardConflict: place.hardConflict, stale, otherMatter, firmTwoSites, context, apart, ambiguous: unplaced && rivals > 0 })
   const reasons: ReasonCode[] = []
   if (citizen) reasons.push('same-citizen')
   reasons.push(...place.reasons)
   if (topic === 1) reasons.push('same-problem')
   else if (topic !== undefined && topic >= 0.75) reasons.push('related-problem')
-  if (veto) return { score: 0, reasons, same: false, sameCitizen: citizen, conflict, sameProblem: topic === 1, placeConflict: place.hardConflict, veto }
+  if (veto) return { score: 0, reasons, same: false, sameCitizen: citizen, conflict, sameProblem: topic === 1, placeConflict: place.hardConflict, veto, unplaced }
 
   const sound = dice(bigramsOf(a), bigramsOf(b))
   const words = cosine(a.words ?? [], a.wordW ?? [], b.words ?? [], b.wordW ?? [])
@@ -281,6 +289,7 @@ export function scorePair(a: AppealFeatures, b: AppealFeatures, ctx: PairContext
     placeless,
     apart,
     pinVsName,
+    rivals,
     topic,
     sense: senseOverlap(a.senses, b.senses),
     firstSense: Boolean(a.senses?.length && a.senses[0] === b.senses?.[0]),
@@ -298,7 +307,7 @@ export function scorePair(a: AppealFeatures, b: AppealFeatures, ctx: PairContext
   const repeat = citizen && (a.sound === '' || b.sound === '')
   const p = repeat ? 1 : probability(model, x)
   const score = Math.round(p * 1000) / 1000
-  return { score, reasons, same: p >= model.threshold, sameCitizen: citizen, conflict, sameProblem: topic === 1, x, placeConflict: false, ...(repeat ? { repeat } : {}) }
+  return { score, reasons, same: p >= model.threshold, sameCitizen: citizen, conflict, sameProblem: topic === 1, x, placeConflict: false, unplaced, ...(repeat ? { repeat } : {}) }
 }
 
 /** A name `a` speaks as a place (words.ts) that `b` names too, as a name, compound, road or business. */
@@ -340,23 +349,4 @@ export function sameIncident(a: AppealFeatures, b: AppealFeatures): boolean {
     ta !== tb && ((db.incidentCause === true && a.topics.includes(tb)) || (da.incidentCause === true && b.topics.includes(ta)))
   if (!causeNamed) return false
   return !placeMatch(a, b).hardConflict
-}
-
-/**
- * The pair again once the candidates are known: `rivals` other candidate matters describe the
- * same kind of problem (pair-features.ts, setRivals). Vetoed pairs stay vetoed; a pair whose
- * places cannot be compared is vetoed when it has rivals.
- */
-export function withRivals(s: PairScore, rivals: number): PairScore {
-  if (!s.x || s.repeat) return s
-  // Nothing compares their places and another matter is as alike: which one is for an agent to
-  // say (as with two bursts that morning). Only the one matter of its kind takes such a report.
-  if (rivals > 0 && !s.sameCitizen && unplacedPair(s.x)) {
-    const { x: _x, ...rest } = s
-    return { ...rest, score: 0, same: false, veto: 'ambiguous' }
-  }
-  setRivals(s.x, rivals)
-  const model = mergeModel()
-  const p = probability(model, s.x)
-  return { ...s, score: Math.round(p * 1000) / 1000, same: p >= model.threshold }
 }

@@ -65,15 +65,16 @@ export function termsOf(normalized: string, address = ''): Terms {
   const chars: string[] = []
   // The text with the names of places cut out, for the problem's senses (丽水湾 is no water problem).
   let problemText = ''
-  for (const { word } of tagged) problemText += PLACE_KIND.test(word) || names.includes(soundKey(word)) ? '|' : word
   for (const { word, tag } of tagged) {
-    if (!HAN.test(word) || FUNCTION_TAG.test(tag)) continue
-    if (!PLACE_KIND.test(word) && !names.includes(soundKey(word))) {
-      for (const ch of word) if (chars.length < MAX_CHARS && !chars.includes(`c${ch}`)) chars.push(`c${ch}`)
-    }
+    const han = HAN.test(word)
+    const sound = han ? soundKey(word) : ''
+    const place = PLACE_KIND.test(word) || (han && names.includes(sound))
+    problemText += place ? '|' : word
+    if (!han || FUNCTION_TAG.test(tag)) continue
+    if (!place) for (const ch of word) if (chars.length < MAX_CHARS && !chars.includes(`c${ch}`)) chars.push(`c${ch}`)
     // Single characters are covered by the bigrams; x is a word the HMM found (dialect, a new name).
     if (word.length < 2) continue
-    const key = `w${soundKey(word)}`
+    const key = `w${sound}`
     if (words.length < MAX_WORDS && !words.includes(key)) words.push(key)
   }
   const grams: string[] = []

@@ -20,7 +20,7 @@ const SETS = [
   { data: 'test/data/merge-check/check8.jsonl', persons: 'test/data/merge-check/persons8.json', f1: 0.85, p: 0.9, bigMissed: 1 },
   { data: 'test/data/merge-check/check9.jsonl', persons: 'test/data/merge-check/persons9.json', f1: 0.85, p: 0.9, bigMissed: 1 },
   { data: 'test/data/merge-more/train.jsonl', persons: 'test/data/merge-more/train-persons.json', f1: 0.55, p: 0.9, bigMissed: 7 },
-  { data: 'test/data/merge-more/train2.jsonl', persons: 'test/data/merge-more/train2-persons.json', f1: 0.6, p: 0.9, bigMissed: 5 },
+  { data: 'test/data/merge-more/train2.jsonl', persons: 'test/data/merge-more/train2-persons.json', f1: 0.6, p: 0.9, bigMissed: 6 },
   { data: 'test/data/merge-more/train3.jsonl', persons: 'test/data/merge-more/train3-persons.json', f1: 0.7, p: 0.9, bigMissed: 2 },
   { data: 'test/data/merge-more/train4.jsonl', persons: 'test/data/merge-more/train4-persons.json', f1: 0.45, p: 0.8, bigMissed: 8 },
   { data: 'test/data/merge-more/train5.jsonl', persons: 'test/data/merge-more/train5-persons.json', f1: 0.4, p: 0.85, bigMissed: 9 },

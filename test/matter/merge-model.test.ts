@@ -27,6 +27,12 @@ t.test('the fitted model', async (t) => {
     t.ok(Math.abs(matterScore([0.5, 0.5], 'noisy-or') - 0.75) < 1e-9, 'noisy-or adds evidence up')
   })
 
+  await t.test('a matter must agree with itself, except for the caller’s own appeal', async (t) => {
+    t.ok(matterScore([0.95, 0.3, 0.2], 'mean', 0, 0.7) < 0.7, 'one close member of three does not carry the matter')
+    t.ok(matterScore([0.9, 0.8, 0.75, 0.1], 'mean', 0, 0.7) >= 0.7, 'the best three agree; a fourth does not count')
+    t.equal(matterScore([0.95, 0.3, 0.2], 'mean', 0, 0.7, 0.95), 0.95, 'the same caller’s appeal links a repeat alone')
+  })
+
   await t.test('a word every appeal uses weighs less than a word two appeals share', async (t) => {
     const stats: TermStats = { n: 100, df: new Map([['w fan ying', 95], ['w hua fen chi', 2]]) }
     t.ok(idf(stats, 'w fan ying') < idf(stats, 'w hua fen chi'))

@@ -46,7 +46,7 @@ t.test('places: a district, town or road written before a compound is no part of
 })
 
 t.test('places: roads named after a tower, and intersections of longer road names', async (t) => {
-  t.ok(places('钟楼路南段').roads.length === 1, '钟楼路 is a road')
+  t.equal(places('钟楼路南段').roads.length, 1, '钟楼路 is a road')
   t.same(places('8号楼门口').roads, [], '号楼 is no road')
   const a = places('钟楼路跟福利东路十字').intersections
   t.equal(a.length, 1)

@@ -19,7 +19,6 @@ if (skip) {
   run()
 }
 
-
 function run(): void {
   t.test('blind transfer to agent 1002: the caller waits with music, 1002 answers, the caller is bridged to 1002', async (t) => {
     const s = await realScene(t)

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { realSuiteSkipReason } from './helpers/freeswitch.ts'
 import { drachtioSkipReason } from './helpers/drachtio.ts'
-import { CARRIER_IP, PARTNER_110_IP, realEdgeScene } from './helpers/edge-scene.ts'
+import { CARRIER_IP, PARTNER_110_IP, realEdgeScene, type RealEdgeScene } from './helpers/edge-scene.ts'
 import { until } from './helpers/real-scene.ts'
 import { agentOnACall } from './helpers/on-a-call.ts'
 import { pushedBy110 } from '../helpers/partners.ts'
@@ -23,6 +23,8 @@ if (skip) {
   run()
 }
 
+/** A caller reaching 12345 from the carrier's address through the SIP edge. */
+const throughTheEdge = (s: RealEdgeScene) => (caller: string) => s.sipp.callerVia(s.edgeTarget, CARRIER_IP, '12345', caller, { kind: 'wait' })
 
 /** The 110 platform: fails `failures` times, then acknowledges. */
 async function platform(t: { teardown(fn: () => unknown): void }, failures: number) {
@@ -53,7 +55,7 @@ function run(): void {
       emergency: { partners: partnersWith110Endpoint(p.url) as never, push: { backoffMs: 200, maxBackoffMs: 400 } as never },
       env: { EMERGENCY_110_SECRET: 'partner-110-test-secret-0123456789' },
     })
-    const { ws, uuid, leg, appealId } = await agentOnACall(t, s, '13800139110', (n) => s.sipp.callerVia(s.edgeTarget, CARRIER_IP, '12345', n, { kind: 'wait' }))
+    const { ws, uuid, leg, appealId } = await agentOnACall(t, s, '13800139110', throughTheEdge(s))
     const ack = await ws.request('emergency.transfer', { partner: '110', summary: '小区门口有人持刀打架' }, 30_000)
     t.match(ack, { type: 'ack', outcome: 'transferred', record: { partner: '110', how: 'one-key' } })
     const appeal = await s.queue.get(appealId)
@@ -75,7 +77,7 @@ function run(): void {
   t.test('three-party call with 110: private consult (caller hears music), the agent leaves, the dispatcher hangs up', async (t) => {
     // The dispatcher talks 25 s, then hangs up.
     const s = await realEdgeScene(t, { partnerHangsUpAfterMs: 25_000 })
-    const { ws, uuid, leg, appealId } = await agentOnACall(t, s, '13800139111', (n) => s.sipp.callerVia(s.edgeTarget, CARRIER_IP, '12345', n, { kind: 'wait' }))
+    const { ws, uuid, leg, appealId } = await agentOnACall(t, s, '13800139111', throughTheEdge(s))
     const ack = await ws.request('emergency.conference', { partner: '110' }, 30_000)
     t.match(ack, { type: 'ack', outcome: 'joined', record: { how: 'three-party' } })
     const room = `gw-${appealId}`
@@ -99,7 +101,7 @@ function run(): void {
 
   t.test('three-party call the dispatcher does not answer: the caller stays with the agent', async (t) => {
     const s = await realEdgeScene(t, { partnerBehaviour: 'busy' })
-    const { ws, uuid, appealId } = await agentOnACall(t, s, '13800139112', (n) => s.sipp.callerVia(s.edgeTarget, CARRIER_IP, '12345', n, { kind: 'wait' }))
+    const { ws, uuid, appealId } = await agentOnACall(t, s, '13800139112', throughTheEdge(s))
     t.match(await ws.request('emergency.conference', { partner: '110' }, 30_000), { type: 'ack', outcome: 'not-answered' })
     const l = await s.fs.observer.api(`conference gw-${appealId} list`)
     t.equal(l.split('\n').filter((x) => x.includes(';')).length, 2, 'caller and agent still talk in the conference')

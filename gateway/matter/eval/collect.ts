@@ -2,15 +2,15 @@
  * Labelled pairs for the trainer: a labelled set is fed through the real MatterLinker (fresh key
  * prefix, the window's term statistics and place graph built as in production) with a model that
  * never joins, and every candidate pair the linker scored is kept with its features. The
- * candidates and features do not depend on the model, so the clustering any model would make can
- * then be replayed in memory (simulate.ts).
+ * candidates, features and vetoes do not depend on the model (rivals are counted from appeals,
+ * not matters), so the clustering any model would make can then be replayed in memory (simulate).
  */
 import { randomUUID } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import { deleteByPrefix } from '../../queue/delete-prefix.ts'
-import { MatterLinker } from '../linker.ts'
+import { MatterLinker, type ScoredPair, type VetoedPair } from '../linker.ts'
 import { matterScore, useModel, type MergeModel } from '../merge-model.ts'
-import { FEATURES, unplacedPair } from '../pair-features.ts'
+import { FEATURES } from '../pair-features.ts'
 import type { LabeledAppeal } from './dataset.ts'
 
 export interface PairSet {
@@ -23,14 +23,12 @@ export interface PairSet {
   ids: string[]
   truth: Map<string, string>
   /** For each appeal, the earlier appeals it was scored against and the features of the pair. */
-  pairs: Map<string, { candidateId: string; x: number[] }[]>
+  pairs: Map<string, ScoredPair[]>
   /** For each appeal, the earlier appeals at another place for sure (they count against a matter). */
   conflicts: Map<string, string[]>
-  /** For each appeal, the earlier appeals that name another place (vetoed 'apart'). */
-  apart: Map<string, string[]>
+  /** For each appeal, the earlier appeals a rule kept apart from it, and the rule. */
+  vetoed: Map<string, VetoedPair[]>
 }
-
-const CITIZEN = FEATURES.indexOf('citizen')
 
 /** A model that scores but never joins: linking stays the same for every appeal whatever the fit. */
 const NEVER = { features: [...FEATURES], weights: FEATURES.map(() => 0), bias: -30, threshold: 2 }
@@ -43,9 +41,9 @@ export async function collectPairs(
   persons: Map<string, string>,
 ): Promise<PairSet> {
   const prefix = `train-${randomUUID()}`
-  const pairs = new Map<string, { candidateId: string; x: number[] }[]>()
+  const pairs = new Map<string, ScoredPair[]>()
   const conflicts = new Map<string, string[]>()
-  const apart = new Map<string, string[]>()
+  const vetoes = new Map<string, VetoedPair[]>()
   useModel(NEVER)
   const linker = new MatterLinker({
     redis,
@@ -53,7 +51,7 @@ export async function collectPairs(
     onScored: (id, seen, against, vetoed) => {
       pairs.set(id, seen)
       conflicts.set(id, against)
-      apart.set(id, (vetoed ?? []).filter((v) => v.veto === 'apart').map((v) => v.candidateId))
+      vetoes.set(id, vetoed)
     },
   })
   try {
@@ -71,7 +69,7 @@ export async function collectPairs(
     truth: new Map(data.map((d) => [d.appeal.id, d.matter])),
     pairs,
     conflicts,
-    apart,
+    vetoed: vetoes,
   }
 }
 
@@ -115,7 +113,7 @@ export function simulate(s: PairSet, prob: (x: number[]) => number, threshold: n
       if (c === undefined) continue
       const v = prob(p.x)
       byCluster.set(c, [...(byCluster.get(c) ?? []), v])
-      if (p.x[CITIZEN] === 1) own.set(c, Math.max(own.get(c) ?? 0, v))
+      if (p.citizen) own.set(c, Math.max(own.get(c) ?? 0, v))
     }
     const against = new Map<string, number>()
     for (const other of s.conflicts.get(id) ?? []) {
@@ -124,8 +122,9 @@ export function simulate(s: PairSet, prob: (x: number[]) => number, threshold: n
     }
     // As the linker: a matter whose members naming a place are all elsewhere, matched only by
     // members that name none, is not joined.
-    const elsewhere = new Set([...(s.conflicts.get(id) ?? []), ...(s.apart.get(id) ?? [])].map((o) => cluster.get(o)))
-    const placed = new Set((s.pairs.get(id) ?? []).filter((p) => !unplacedPair(p.x)).map((p) => cluster.get(p.candidateId)))
+    const apart = (s.vetoed.get(id) ?? []).filter((v) => v.veto === 'apart').map((v) => v.candidateId)
+    const elsewhere = new Set([...(s.conflicts.get(id) ?? []), ...apart].map((o) => cluster.get(o)))
+    const placed = new Set((s.pairs.get(id) ?? []).filter((p) => !p.unplaced).map((p) => cluster.get(p.candidateId)))
     let best = -1
     let into: string | undefined
     for (const [c, ps] of byCluster) {

@@ -1,61 +1,51 @@
 /**
  * Developer tool: where the true pairs of a labelled set go. Every pair of appeals of one true
  * matter is counted as: never a candidate (no shared token), vetoed by a rule (which one), or
- * scored by the model (above / below the threshold). Says which stage loses recall.
- *   npx tsx gateway/matter/eval/pair-audit.ts --data <set.jsonl> [--data <set2.jsonl> ...]
+ * scored by the committed model (above / below its threshold); pairs of different matters scored
+ * above it are counted too. `--show <kind>` prints the pairs of that kind with their features.
+ *   npx tsx gateway/matter/eval/pair-audit.ts --data <set.jsonl> [--data <set2.jsonl> ...] [--show below]
  */
-import { randomUUID } from 'node:crypto'
 import { parseArgs } from 'node:util'
 import { Redis } from 'ioredis'
 import { loadConfig } from '../../../config/load.ts'
-import { deleteByPrefix } from '../../queue/delete-prefix.ts'
-import { MatterLinker } from '../linker.ts'
 import { mergeModel, probability } from '../merge-model.ts'
-import { readDataset } from './dataset.ts'
 import { FEATURES } from '../pair-features.ts'
+import { collectPairs } from './collect.ts'
+import { readDataset } from './dataset.ts'
 
 const { values } = parseArgs({ options: { data: { type: 'string', multiple: true }, show: { type: 'string' } } })
 const redis = new Redis(loadConfig().redis.url, { maxRetriesPerRequest: 2 })
 const counts = new Map<string, number>()
 const add = (k: string) => counts.set(k, (counts.get(k) ?? 0) + 1)
+const model = mergeModel()
 try {
   for (const file of values.data ?? []) {
     const data = readDataset(file)
-    const truth = new Map(data.map((d) => [d.appeal.id, d.matter]))
-    const prefix = `audit-${randomUUID()}`
-    const seen = new Map<string, string>()
+    const set = await collectPairs(redis, file, true, data, new Map())
+    const kind = new Map<string, string>()
     const xs = new Map<string, number[]>()
-    const text = new Map(data.map((d) => [d.appeal.id, `${d.appeal.location?.address ?? ''}${d.appeal.location?.lat ? '📍' : ''} | ${d.appeal.content.slice(0, 60)}`]))
-    const linker = new MatterLinker({
-      redis,
-      keyPrefix: prefix,
-      onScored: (id, pairs, _c, vetoed) => {
-        for (const p of pairs) xs.set(`${id}|${p.candidateId}`, p.x)
-        for (const p of pairs) seen.set(`${id}|${p.candidateId}`, probability(mergeModel(), p.x) >= mergeModel().threshold ? 'scored-above' : 'scored-below')
-        for (const v of vetoed ?? []) seen.set(`${id}|${v.candidateId}`, `veto-${v.veto}`)
-      },
-    })
-    try {
-      for (const d of data) await linker.link(d.appeal)
-    } finally {
-      await deleteByPrefix(redis, prefix)
+    for (const [id, list] of set.pairs) {
+      for (const p of list) {
+        xs.set(`${id}|${p.candidateId}`, p.x)
+        kind.set(`${id}|${p.candidateId}`, probability(model, p.x) >= model.threshold ? 'scored-above' : 'scored-below')
+      }
     }
-    const ids = data.map((d) => d.appeal.id)
+    for (const [id, list] of set.vetoed) for (const v of list) kind.set(`${id}|${v.candidateId}`, `veto-${v.veto}`)
+    const text = new Map(data.map((d) => [d.appeal.id, `${d.appeal.location?.address ?? ''}${d.appeal.location?.lat ? ' (pin)' : ''} | ${d.appeal.content.slice(0, 60)}`]))
+    const ids = set.ids
     for (let i = 0; i < ids.length; i++) {
       for (let j = 0; j < i; j++) {
-        if (truth.get(ids[i]!) !== truth.get(ids[j]!)) {
-          const k = seen.get(`${ids[i]}|${ids[j]}`)
-          if (k === 'scored-above') add('false:scored-above')
+        const pair = `${ids[i]}|${ids[j]}`
+        if (set.truth.get(ids[i]!) !== set.truth.get(ids[j]!)) {
+          if (kind.get(pair) === 'scored-above') add('false:scored-above')
           continue
         }
-        const k = `true:${seen.get(`${ids[i]}|${ids[j]}`) ?? 'not-candidate'}`
+        const k = `true:${kind.get(pair) ?? 'not-candidate'}`
         add(k)
-        if (values.show && k.includes(values.show)) {
-          const x = xs.get(`${ids[i]}|${ids[j]}`)
-          const on = x ? FEATURES.filter((_, n) => x[n]! !== 0 && !FEATURES[n]!.includes('*')).map((f) => `${f}=${+x[FEATURES.indexOf(f)]!.toFixed(2)}`).join(' ') : ''
-          const p = x ? probability(mergeModel(), x).toFixed(2) : '-'
-          process.stdout.write(`${k} p=${p} ${truth.get(ids[i]!)}\n  ${text.get(ids[i]!)}\n  ${text.get(ids[j]!)}\n  ${on}\n`)
-        }
+        if (!values.show || !k.includes(values.show)) continue
+        const x = xs.get(pair)
+        const on = x ? FEATURES.map((f, n) => [f, x[n]!] as const).filter(([f, v]) => v !== 0 && !f.includes('*')).map(([f, v]) => `${f}=${+v.toFixed(2)}`).join(' ') : ''
+        process.stdout.write(`${k} p=${x ? probability(model, x).toFixed(2) : '-'} ${set.truth.get(ids[i]!)}\n  ${text.get(ids[i]!)}\n  ${text.get(ids[j]!)}\n  ${on}\n`)
       }
     }
   }
