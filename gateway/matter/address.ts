@@ -7,6 +7,7 @@
  * which is how most place names here are built; stems that are ordinary words are dropped.
  */
 import { soundKey } from './pinyin-key.ts'
+import { segmenter } from './segmenter.ts'
 
 export interface Places {
   districts: string[]
@@ -31,7 +32,7 @@ export interface Places {
 const HAN = '\\p{Script=Han}'
 
 /** Words that end like a place but are not one: "我们小区", "这个小区", "满马路", "十字路口". */
-const STOP_CHARS = /[我们你他她它的了在是有这那个哪都也就说到从往向去来给把被让对和跟与及或还又再很太不没上下外前后边面旁附近整全每各该此其啥么什怎样呢吗吧呀啦嘛条口段头号楼走线公道一二三四五六七八九十字岔半小大老满过找政请]/u
+const STOP_CHARS = /[我们你他她它的了在是有这那个哪都也就说到从往向去来给把被让对跟与及或还又再很太不没上下外前后边面旁附近整全每各该此其啥么什怎样呢吗吧呀啦嘛条口段头号楼走线公道一二三四五六七八九十字岔半小大老满过找政请]/u
 /** 马路 is "the street": 满马路, 过马路 are no road names, 驿马路 is. */
 const STOP_STEM = /^(?:.马|..城)$/u
 /** 跑路 (abscond), 修路, 让路, 堵路 ...: a verb before 路 is no road name. */
@@ -42,6 +43,7 @@ const COMPOUND_SUFFIX =
 /** Suffix classes: 家园/佳园/嘉园 are one sound; the class keeps 幸福家园 apart from 幸福小区? No: stems decide. */
 /** X园 that are no homes: 幼儿园, 动物园, 公园 (公 is a stop char already), 校园, 菜园 ... */
 const NOT_COMPOUND_YUAN = /^(?:幼儿|动物|植物|游乐|产业|工业|科技|墓|陵)|[校菜果乐庭]$/u
+const COMPOUND_ONLY = new RegExp(`^(?:${COMPOUND_SUFFIX})$`, 'u')
 const COMPOUND_AT = new RegExp(`(\\p{Script=Han}{2})(${COMPOUND_SUFFIX})`, 'uy')
 /** A district, town or road before a compound's name is no part of it (七里区|枣园小区, 兴工街|枣园). */
 const ADMIN_CHAR = /[区县镇乡路街巷]/u
@@ -101,9 +103,26 @@ const SHOP_KIND_RE =
   /(生鲜|超市|商店|便利店|健身房|健身|理发店|美发|火锅店|饭店|餐馆|面馆|牛肉面|烧烤|诊所|药店|驿站|快递|加油站|菜市场|出租车|网约车|公交|饲料厂|劳务|美容院|美容|美甲|洗车|培训|早教)/gu
 
 function okStem(stem: string): boolean {
-  // 和 joins two names (A和B) but also starts many (和平, 和谐): allowed in first place only.
-  const checked = stem.startsWith('和') ? stem.slice(1) : stem
-  return !STOP_CHARS.test(checked) && !(STOP_STEM.test(stem) && /^[满过上在大到穿横走条的个下沿]/u.test(stem))
+  return !STOP_CHARS.test(stem) && !(STOP_STEM.test(stem) && /^[满过上在大到穿横走条的个下沿]/u.test(stem))
+}
+
+/** A word or a place's last character before 和 makes it "and" (商户和小区, 建材路和果园街). */
+const BEFORE_AND = /^(?:\p{Script=Han}{2,}|[我你他她它们路街区村园苑巷道楼店场院站厂校门])$/u
+
+/**
+ * 和 joins two names (商户和小区, 建材路和果园街) and is part of many (清和嘉园, 泰和路, 嘉和苑,
+ * 和平路). Where jieba cuts 和 alone after a word, it is "and" and becomes 跟 (a stop character the
+ * intersection rule reads as "and" too); a 和 inside a name is left as it is.
+ */
+function markConjunctions(text: string): string {
+  if (!text.includes('和')) return text
+  const tokens = segmenter().cut(text, false)
+  let out = ''
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!
+    out += t === '和' && (i === 0 || BEFORE_AND.test(tokens[i - 1]!)) ? '跟' : t
+  }
+  return out
 }
 
 function uniq<T>(xs: T[]): T[] {
@@ -154,6 +173,7 @@ export function extractPlaces(text: string): Places {
     stems: [],
   }
   if (!text) return out
+  text = markConjunctions(text)
   for (const m of text.matchAll(DISTRICT_RE)) {
     if (okStem(m[1]!) && !/[校社园片景辖商厂矿]$/u.test(m[1]!)) out.districts.push(soundKey(m[1]!))
   }
@@ -199,7 +219,8 @@ export function extractPlaces(text: string): Places {
   for (const m of text.matchAll(ENTITY_RE)) {
     const stem = m[1]!
     // "东风路加油站": the stem is the road, already taken as one.
-    if (!okStem(stem) || /[路街道巷区村]$/u.test(stem)) continue
+    // "清和嘉园广场": the stem is the compound's suffix, the compound is taken already.
+    if (!okStem(stem) || /[路街道巷区村]$/u.test(stem) || COMPOUND_ONLY.test(stem)) continue
     out.entities.push(soundKey(stem))
   }
   // Stations are landmarks by themselves: 火车站, 汽车西站, 高铁站 (their exits draw touts and taxis),
@@ -219,6 +240,7 @@ export function extractPlaces(text: string): Places {
   }
   for (const m of text.matchAll(/(?:地铁|轨道交通)(\d{1,2})号线/gu)) out.routes.push(`metro${m[1]}`)
   for (const m of text.matchAll(/(?<!\d)(\d{1,2})院(?=新院区|院区|新院|工地|项目|那|的|\s|$)/gu)) out.entities.push(`hospital${m[1]}`)
+  for (const m of text.matchAll(/(?<!\d)(\d{1,2})小(?=门|那|的|旁|附近|周边|一带|学生|娃|老师|教|家长|读|上学|校|操场|让|要|收|\s|$)/gu)) out.entities.push(`primary${m[1]}`)
   for (const m of text.matchAll(/(\d{1,2})中(?=新校区|新学校|新校|校区|那|的|工地|项目|\s|$)/gu)) out.entities.push(`school${m[1]}`)
   for (const m of text.matchAll(SHOP_KIND_RE)) out.shopKinds.push(kindOf(m[1]!))
   const b = buildingsOf(text)
@@ -280,7 +302,7 @@ const MENTION_BEFORE = /^[在到去住从]$/u
 export function nameMentions(text: string): string[] {
   const out: string[] = []
   const han = /\p{Script=Han}{2}/uy
-  const span = text.slice(0, MENTION_SPAN)
+  const span = markConjunctions(text.slice(0, MENTION_SPAN))
   for (let i = 0; i + 1 < span.length && out.length < MENTION_MAX; i++) {
     han.lastIndex = i
     const m = han.exec(span)

@@ -12,12 +12,14 @@
 export interface SenseDef {
   code: string
   cues: string[]
+  /** Cues that are shapes rather than words (an indoor temperature: 屋里才十三度). */
+  patterns?: RegExp[]
 }
 
 /** Broad cues per sense, in the words citizens, agents and ASR use (after text-normalize.ts). */
 export const SENSES: readonly SenseDef[] = [
   { code: 'water', cues: ['自来水', '水龙头', '停水', '没水', '没有水', '断水', '来水', '供水', '水压', '水质', '水黄', '水发黄', '水浑', '浑水', '黄水', '水锈', '铁锈', '二次供水', '水箱', '水泵', '吃水', '接水', '用水', '水管', '管子爆', '爆管', '水表', '水费', '水小', '水流'] },
-  { code: 'heating', cues: ['暖气', '供暖', '供热', '采暖', '热力', '暖器', '不热', '不暖', '冰凉', '冰冷', '冻', '冷得', '冷的', '太冷', '好冷', '很冷', '温度', '棉袄', '暖气片', '锅炉', '烧暖', '室温'] },
+  { code: 'heating', cues: ['暖气', '供暖', '供热', '采暖', '热力', '暖器', '不热', '不暖', '冰凉', '冰冷', '冻', '冷得', '冷的', '太冷', '好冷', '很冷', '温度', '棉袄', '暖气片', '锅炉', '烧暖', '室温'], patterns: [/[屋室家房][^ ]{0,5}?[\d一二三四五六七八九十]{1,3}度/u] },
   { code: 'noise', cues: ['吵', '噪音', '噪声', '声音', '扰民', '睡不着', '睡不好', '响', '轰', '音响', '音箱', '喇叭', '唱歌', '唱到', '鬼哭狼嚎', '嗡嗡', '震得', '震动', '敲', '砸', '广场舞', 'KTV', '歌厅', '鸣笛', '按喇叭', '放炮', '鞭炮', '施工声', '动静', '装修', '电钻', '咚咚', '咣咣', '哐哐', '轰鸣', '吵醒'] },
   { code: 'smoke', cues: ['烟', '呛', '熏', '油烟', '烧烤', '烤串', '焚烧', '烧垃圾', '烧塑料', '烧秸秆', '黑烟', '浓烟'] },
   { code: 'dust', cues: ['扬尘', '灰尘', '粉尘', '尘土', '全是灰', '一层灰', '刮风', '暴土', '雾霾', '苫盖'] },
@@ -60,6 +62,10 @@ export function sensesOf(problemText: string): string[] {
     let at = -1
     for (const c of s.cues) {
       const i = problemText.indexOf(c)
+      if (i >= 0 && (at < 0 || i < at)) at = i
+    }
+    for (const re of s.patterns ?? []) {
+      const i = problemText.search(re)
       if (i >= 0 && (at < 0 || i < at)) at = i
     }
     if (at >= 0) found.push({ code: s.code, at })

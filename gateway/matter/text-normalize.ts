@@ -74,12 +74,17 @@ function numeralsToDigits(s: string): string {
     })
     .replace(/第([一二三四五六七八九十]{1,3})中学/g, (_m, n: string) => `${chineseNumber(n) ?? n}中`)
     .replace(/第(\d{1,2})中学/g, '$1中')
+    // Primary schools too: 第三小学 = 第三实验小学 = 三小 (not 三小时, 同一小区, 一小块).
+    .replace(/第([一二三四五六七八九十]{1,3}|\d{1,2})(?:实验)?小学/g, (_m, n: string) => `${chineseNumber(n) ?? n}小`)
+    .replace(/(?<=^|[^\p{Script=Han}]|[在到去是的市说个路街区])([一二三四五六七八九十]{1,2})小(?=门|那|的|旁|附近|周边|一带|学生|娃|老师|教|家长|读|上学|校|操场|让|要|收|\s|$)/gu, (_m, n: string) =>
+      `${chineseNumber(n) ?? n}小`,
+    )
     // Hospitals are known by number: 第三人民医院 = 市三院 = 三院.
     .replace(/第([一二三四五六七八九十]{1,3}|\d{1,2})(?:人民)?医院/g, (_m, n: string) => `${chineseNumber(n) ?? n}院`)
     .replace(/(?<=^|[^\p{Script=Han}]|[在到去是的市])([一二三四五六七八九十]{1,2})院(?=新院区|院区|新院|工地|项目|那|的|\s|$)/gu, (_m, n: string) =>
       `${chineseNumber(n) ?? n}院`,
     )
-    .replace(/(?<![\p{Script=Han}])([一二三四五六七八九十]{1,2})中(?=新校区|新学校|新校|校区|那|的|工地|项目|\s|$)/gu, (m, n: string) =>
+    .replace(/(?<=^|[^\p{Script=Han}]|[在到去是的市说个路街区])([一二三四五六七八九十]{1,2})中(?=新校区|新学校|新校|校区|那|的|工地|项目|\s|$)/gu, (m, n: string) =>
       `${chineseNumber(n) ?? n}中`,
     )
 }

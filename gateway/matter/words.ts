@@ -6,17 +6,9 @@
  * tags (pronouns, particles, conjunctions, prepositions, adverbs, interjections, numerals), not
  * by a hand list; how much a word counts is learned from the window (term-weights.ts).
  */
-import { Jieba } from '@node-rs/jieba'
-import { dict } from '@node-rs/jieba/dict.js'
 import { soundKey } from './pinyin-key.ts'
 import { sensesOf } from './problem-senses.ts'
-
-let jieba: Jieba | undefined
-/** The dictionary takes ~0.2 s to load: once per process, on first use. */
-function segmenter(): Jieba {
-  jieba ??= Jieba.withDict(dict)
-  return jieba
-}
+import { segmenter } from './segmenter.ts'
 
 /** jieba tags without content: r pronoun, u* particle, c conjunction, p preposition, d adverb,
  * e interjection, y modal, o onomatopoeia, m numeral, q measure word, zg, x punctuation. */

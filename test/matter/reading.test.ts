@@ -54,6 +54,33 @@ t.test('places: roads named after a tower, and intersections of longer road name
   t.notSame(places('福利东路与玉门街交叉口').intersections, a, 'another intersection of the same road')
 })
 
+t.test('places: 和 inside a name is part of it, 和 between two words is "and"', async (t) => {
+  t.equal(places('我们清和嘉园广场上跳舞的').compounds.length, 1, '清和嘉园 is a compound')
+  t.equal(places('泰和路那边').roads.length, 1, '泰和路 is a road')
+  t.equal(places('嘉和苑3号楼').compounds.length, 1)
+  t.notSame(places('清和嘉园').compounds, places('泰和嘉园').compounds, 'two compounds, two names')
+  t.same(places('商户和小区都被淹了').compounds, [], '商户和小区 names no compound')
+  t.same(places('学校和小区中间').compounds, [])
+  t.equal(places('建材路和果园街交叉口').intersections.length, 1, 'an intersection joined by 和')
+})
+
+t.test('places: a numbered school is one place however it is called', async (t) => {
+  const school = places('七里区第三小学').entities
+  t.same(school.length, 1)
+  t.same(places('三小旁边都停水了').entities, school, '三小 is 第三小学')
+  t.same(places('三小让每个娃娃买校服').entities, school)
+  t.same(places('榆中区文成路第三实验小学').entities, school)
+  t.notSame(places('二小门口').entities, school, 'another number, another school')
+  t.same(places('等了三小时').entities, [], '三小时 is three hours')
+  t.same(places('同一小区的人').entities, [])
+})
+
+t.test('senses: a room at 13 degrees is a heating complaint', async (t) => {
+  t.ok(senses('屋里才十三度，老人盖两床被子').includes('heating'))
+  t.ok(senses('家里只有14度').includes('heating'))
+  t.notOk(senses('今天气温零下5度，路上结冰了').includes('heating'), 'the weather is no heating complaint')
+})
+
 t.test('a complaint that names no place is no generic question; a question is', async (t) => {
   const read = (content: string) => readAppeal(appeal({ content, phone: '13500000002' })).features.generic
   t.equal(read('楼上的狗又叫了一晚上，吵得睡不着'), false)
