@@ -17,7 +17,8 @@ import { placeholderText, readAppeal } from './features.ts'
 import { countCitizens, sameCitizen } from './identity.ts'
 import type { MatterState, StoredAppeal, WindowQuery } from './matter-store.ts'
 import { DAY_MS, MAX_ATTEMPTS, MatterBook, backoff, type MatterBookOptions } from './matter-book.ts'
-import { sameIncident, scorePair, type PairContext, type PairScore } from './scorer.ts'
+import { distanceMeters } from './geo.ts'
+import { SCORING, sameIncident, scorePair, type PairContext, type PairScore } from './scorer.ts'
 import { learnedNear, placeNodes } from './place-graph.ts'
 import { weigh } from './term-weights.ts'
 import { matterScore, mergeModel } from './merge-model.ts'
@@ -49,9 +50,11 @@ export interface VetoedPair {
 
 /**
  * Places (first place node, place-graph.ts) where the new appeal's kind of problem (its first
- * sense) was reported within a week, by the candidates that name or pin one: a report whose place cannot be compared with a candidate's
- * could as well be about any of the others. Counted from the appeals alone, not from the matters
- * they were joined to, so the trainer sees the same count as the linker.
+ * sense) was reported within a week, by the candidates that name or pin one: a report whose place
+ * cannot be compared with a candidate's could as well be about any of the others. A pinned report
+ * cannot be about a place pinned further away than two places' pins ever are (SCORING.farMeters).
+ * Counted from the appeals alone, not from the matters they were joined to, so the trainer sees
+ * the same count as the linker.
  */
 function rivalPlaces(f: AppealFeatures, placeOf: Map<StoredAppeal, string | undefined>): Set<string> {
   const first = f.senses?.[0]
@@ -60,9 +63,15 @@ function rivalPlaces(f: AppealFeatures, placeOf: Map<StoredAppeal, string | unde
   for (const [c, place] of placeOf) {
     const g = c.features
     if (place === undefined || g.generic || Math.abs(g.at - f.at) > RIVAL_DAYS * DAY_MS || !g.senses?.includes(first)) continue
+    if (pinnedApart(f, g)) continue
     out.add(place)
   }
   return out
+}
+
+function pinnedApart(a: AppealFeatures, b: AppealFeatures): boolean {
+  if (a.lat === undefined || a.lng === undefined || b.lat === undefined || b.lng === undefined) return false
+  return distanceMeters(a.lat, a.lng, b.lat, b.lng) > SCORING.farMeters
 }
 
 const RELATED_MAX = 10

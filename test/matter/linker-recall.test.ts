@@ -69,6 +69,18 @@ t.test('one matter heard from many angles', async (t) => {
     t.not(c.matterId, b.matterId)
   })
 
+  await t.test('a pinned report is no rival of a pin-only report far across town', async (t) => {
+    const ctx = await setup()
+    t.teardown(ctx.cleanup)
+    const linker = ctx.linker()
+    const named = await linker.link(appeal({ content: '建宁路上水管爆了，路面往外冒水，冒得老高', phone: '13200000031', address: '建宁路', at: '2026-11-08T00:00:00.000Z' }))
+    const far = await linker.link(appeal({ content: '东风路水管爆了，水漫了一大片', phone: '13200000032', address: '东风路', lat: 35.85, lng: 104.70, at: '2026-11-08T00:10:00.000Z' }))
+    const pinned = appeal({ content: '路中间水管爆了往外冒水，冒得老高，车道都淹了', channel: 'app', phone: '13200000033', lat: 35.80, lng: 104.60, at: '2026-11-08T00:30:00.000Z' })
+    const c = await linker.link(pinned)
+    t.not(far.matterId, named.matterId)
+    t.equal(c.matterId, named.matterId, 'the burst 9 km away cannot be where this pin is')
+  })
+
   await t.test('a bus route that "no longer goes" somewhere is the reroute, another route is not', async (t) => {
     const ctx = await setup()
     t.teardown(ctx.cleanup)
