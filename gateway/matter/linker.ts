@@ -21,7 +21,7 @@ import { distanceMeters } from './geo.ts'
 import { SCORING, sameIncident, scorePair, type PairContext, type PairScore } from './scorer.ts'
 import { learnedNear, placeNodes } from './place-graph.ts'
 import { weigh } from './term-weights.ts'
-import { matterScore, mergeModel } from './merge-model.ts'
+import { matterScore, mergeModel, unplacedChoiceOpen } from './merge-model.ts'
 import { nameTokens, senseTokens, queryTokens, wordQueryTokens, wordWriteTokens, writeTokens } from './tokens.ts'
 import { featureDelta, relinkMode } from './relink.ts'
 import type { AppealFeatures, MatterLink, RelatedAppeal, Relinked } from './types.ts'
@@ -362,6 +362,8 @@ export class MatterLinker extends MatterBook {
     this.#onScored?.(f.id, seen, candidates.filter((c) => byMatter.get(c.matterId)?.some((x) => x.c === c && x.s.placeConflict)).map((c) => c.features.id), vetoed)
     let best: Choice | undefined
     let bestValue = -1
+    let bestUnplaced = false
+    const values = new Map<string, number>()
     const strong: string[] = []
     const model = mergeModel()
     for (const [matterId, scored] of byMatter) {
@@ -374,14 +376,18 @@ export class MatterLinker extends MatterBook {
       if (elsewhere && same.every((x) => x.s.unplaced)) continue
       const own = Math.max(0, ...same.filter((x) => x.s.sameCitizen).map((x) => x.s.score))
       const joined = matterScore(same.map((x) => x.s.score), model.join, conflicts, model.threshold, own)
+      if (same.length > 0) values.set(matterId, joined)
       if (same.length === 0 || joined < model.threshold) continue
       if (same.some((x) => x.s.sameProblem && x.s.same)) strong.push(matterId)
       const value = joined + 0.02 * Math.min(5, same.filter((x) => x.s.same).length)
       if (value > bestValue) {
         bestValue = value
+        bestUnplaced = same.every((x) => x.s.unplaced)
         best = { matterId, best: same[0]!.s, scored: scored.sort((a, b) => b.s.score - a.s.score), bridges: [] }
       }
     }
+    // Matched only where places cannot be compared, and another matter fits nearly as well.
+    if (best && unplacedChoiceOpen(bestUnplaced, [...values].filter(([m]) => m !== best!.matterId).map(([, v]) => v), model)) best = undefined
     if (best && strong.includes(best.matterId)) {
       best.bridges = strong.filter((m) => m !== best!.matterId).slice(0, FOLD_MAX_BRIDGES)
     }

@@ -14,6 +14,9 @@ export interface MergeModel {
   /** How members' probabilities make the matter's: the best one, noisy-or of the best three, or
    * the mean of the best three (a matter must agree with itself before it takes a new member). */
   join?: 'max' | 'noisy-or' | 'mean'
+  /** An appeal that joins a matter only through members whose places cannot be compared with its
+   * own stays alone while another matter scores at least rivalBar × threshold (unplacedChoiceOpen). */
+  rivalBar?: number
   [k: string]: unknown
 }
 
@@ -64,4 +67,15 @@ export function matterScore(ps: number[], join: MergeModel['join'] = 'max', conf
   let miss = 1
   for (const p of [...ps].sort((a, b) => b - a).slice(0, JOIN_MEMBERS)) miss *= 1 - p
   return 1 - miss
+}
+
+/**
+ * True when an appeal's best matter is matched only through members whose places cannot be
+ * compared with its own (no place on one side, or a pin beside a name), and another matter comes
+ * close enough (`others`: the other matters' scores) that which one it is, is for an agent to say.
+ */
+export function unplacedChoiceOpen(unplacedOnly: boolean, others: number[], m: Pick<MergeModel, 'threshold' | 'rivalBar'>): boolean {
+  if (!unplacedOnly) return false
+  const bar = (m.rivalBar ?? 1) * m.threshold
+  return others.some((v) => v >= bar)
 }

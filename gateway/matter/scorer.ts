@@ -200,6 +200,15 @@ function vetoOf(p: {
   return undefined
 }
 
+/**
+ * An appeal whose place cannot be compared with a candidate's (no place, or a pin beside a name)
+ * is left for an agent to place when this many other places reported its kind of problem that
+ * week (rivalPlaces in linker.ts); with fewer, the model weighs the count (feature `rivals`).
+ * Chosen by cross-validation (train.ts): a veto at one rival cost the independent sets a tenth
+ * of their recall at the same precision; at two to four the figures were level.
+ */
+export const AMBIGUOUS_RIVALS = 3
+
 /** A praise is a matter of its own whatever problem it mentions (rule 8). */
 function praiseOfItsOwn(a: string[], b: string[]): boolean {
   return (a[0] === 'praise') !== (b[0] === 'praise')
@@ -263,7 +272,7 @@ export function scorePair(a: AppealFeatures, b: AppealFeatures, ctx: PairContext
   const unplaced = placeless || pinVsName
   // The same caller saying "今天是另外一个事" about another problem (rule 5).
   const otherMatter = citizen && (a.otherMatter === true || b.otherMatter === true) && (topic === undefined || topic < 0.75)
-  const veto = vetoOf({ a, b, citizen, hardConflict: place.hardConflict, stale, otherMatter, firmTwoSites, context, apart, ambiguous: unplaced && rivals > 0 })
+  const veto = vetoOf({ a, b, citizen, hardConflict: place.hardConflict, stale, otherMatter, firmTwoSites, context, apart, ambiguous: unplaced && rivals >= AMBIGUOUS_RIVALS })
   const reasons: ReasonCode[] = []
   if (citizen) reasons.push('same-citizen')
   reasons.push(...place.reasons)

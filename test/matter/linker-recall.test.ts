@@ -74,11 +74,16 @@ t.test('one matter heard from many angles', async (t) => {
     t.teardown(ctx.cleanup)
     const linker = ctx.linker()
     const named = await linker.link(appeal({ content: '建宁路上水管爆了，路面往外冒水，冒得老高', phone: '13200000031', address: '建宁路', at: '2026-11-08T00:00:00.000Z' }))
-    const far = await linker.link(appeal({ content: '东风路水管爆了，水漫了一大片', phone: '13200000032', address: '东风路', lat: 35.85, lng: 104.70, at: '2026-11-08T00:10:00.000Z' }))
-    const pinned = appeal({ content: '路中间水管爆了往外冒水，冒得老高，车道都淹了', channel: 'app', phone: '13200000033', lat: 35.80, lng: 104.60, at: '2026-11-08T00:30:00.000Z' })
+    // Three bursts pinned across town: were they rivals, an agent would have to place the pin.
+    const far = [
+      await linker.link(appeal({ content: '东风路水管爆了，水漫了一大片', phone: '13200000032', address: '东风路', lat: 35.85, lng: 104.7, at: '2026-11-08T00:10:00.000Z' })),
+      await linker.link(appeal({ content: '南山路上水管爆了，到处是水', phone: '13200000034', address: '南山路', lat: 35.72, lng: 104.6, at: '2026-11-08T00:12:00.000Z' })),
+      await linker.link(appeal({ content: '西津路爆管了，路面冒水', phone: '13200000035', address: '西津路', lat: 35.8, lng: 104.48, at: '2026-11-08T00:14:00.000Z' })),
+    ]
+    const pinned = appeal({ content: '路中间水管爆了往外冒水，冒得老高，车道都淹了', channel: 'app', phone: '13200000033', lat: 35.8, lng: 104.6, at: '2026-11-08T00:30:00.000Z' })
     const c = await linker.link(pinned)
-    t.not(far.matterId, named.matterId)
-    t.equal(c.matterId, named.matterId, 'the burst 9 km away cannot be where this pin is')
+    for (const f of far) t.not(f.matterId, named.matterId)
+    t.equal(c.matterId, named.matterId, 'bursts 9 km and more away cannot be where this pin is')
   })
 
   await t.test('a bus route that "no longer goes" somewhere is the reroute, another route is not', async (t) => {

@@ -166,11 +166,12 @@ t.test('the same caller’s earlier appeal stays linked by identity', async (t) 
     const ctx2 = await setup()
     t.teardown(ctx2.cleanup)
     const l2 = ctx2.linker()
-    // The caller first reported the light with only a pin. Two other lights are out elsewhere, so
-    // nothing says which one the pin is: it stays alone, and the neighbours' appeals naming the
-    // building do not join it (a pin beside a name joins only the one matter of its kind).
+    // The caller first reported the light with only a pin. Three other lights are out elsewhere,
+    // so nothing says which one the pin is: it stays alone, and the neighbours' appeals naming the
+    // building do not join it (scorer.ts AMBIGUOUS_RIVALS: an agent places it).
     await l2.link(appeal({ channel: 'web', phone: '13911110019', address: '红旗小区3号楼', content: '红旗小区3号楼门口的路灯不亮了', at: '2026-11-01T09:00:00.000Z' }))
     await l2.link(appeal({ channel: 'web', phone: '13911110018', address: '滨河路', content: '滨河路东段路灯全灭了', at: '2026-11-01T09:10:00.000Z' }))
+    await l2.link(appeal({ channel: 'web', phone: '13911110017', address: '东岗西路', content: '东岗西路人行道上的路灯坏了三盏', at: '2026-11-01T09:20:00.000Z' }))
     const pinOnly = await l2.link(appeal({ channel: 'wechat-mini', phone: '13911110011', content: '这里的路灯坏了好多天了，晚上特别黑', lat: 36.0611, lng: 103.8343, at: '2026-11-01T10:00:00.000Z' }))
     const [a] = await neighbours(l2)
     t.not(a!.matterId, pinOnly.matterId)

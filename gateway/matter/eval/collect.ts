@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import { deleteByPrefix } from '../../queue/delete-prefix.ts'
 import { MatterLinker, type ScoredPair, type VetoedPair } from '../linker.ts'
-import { matterScore, useModel, type MergeModel } from '../merge-model.ts'
+import { matterScore, unplacedChoiceOpen, useModel, type MergeModel } from '../merge-model.ts'
 import { FEATURES } from '../pair-features.ts'
 import type { LabeledAppeal } from './dataset.ts'
 
@@ -103,7 +103,7 @@ export function rowsOf(sets: PairSet[]): { X: number[][]; y: number[]; w: number
  * matter of its most probable earlier appeal at or above the threshold (folding and the
  * incident rule left out: they are rare and the real eval runs them).
  */
-export function simulate(s: PairSet, prob: (x: number[]) => number, threshold: number, join: MergeModel['join']): Map<string, string> {
+export function simulate(s: PairSet, prob: (x: number[]) => number, threshold: number, join: MergeModel['join'], rivalBar = 1): Map<string, string> {
   const cluster = new Map<string, string>()
   for (const id of s.ids) {
     const byCluster = new Map<string, number[]>()
@@ -127,13 +127,20 @@ export function simulate(s: PairSet, prob: (x: number[]) => number, threshold: n
     const placed = new Set((s.pairs.get(id) ?? []).filter((p) => !p.unplaced).map((p) => cluster.get(p.candidateId)))
     let best = -1
     let into: string | undefined
+    const values = new Map<string, number>()
     for (const [c, ps] of byCluster) {
       if (elsewhere.has(c) && !placed.has(c)) continue
       const v = matterScore(ps, join, against.get(c) ?? 0, threshold, own.get(c) ?? 0)
-      if (v >= threshold && v > best) {
-        best = v
+      values.set(c, v)
+      if (v >= threshold && v + 0.02 * Math.min(5, ps.filter((p) => p >= threshold).length) > best) {
+        best = v + 0.02 * Math.min(5, ps.filter((p) => p >= threshold).length)
         into = c
       }
+    }
+    // As the linker: matched only where places cannot be compared, and another matter fits nearly as well.
+    if (into !== undefined && !placed.has(into)) {
+      const others = [...values].filter(([c]) => c !== into).map(([, v]) => v)
+      if (unplacedChoiceOpen(true, others, { threshold, rivalBar })) into = undefined
     }
     cluster.set(id, into ?? id)
   }
