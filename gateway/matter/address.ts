@@ -71,6 +71,8 @@ function compoundMatches(text: string): { stem: string; suffix: string; end: num
   }
   return out
 }
+/** What follows a bus route's number in digits (9路车, 9路又早收了, 9路的司机): no road is named 9路. */
+const ROUTE_AFTER = '公交|车|末班|大巴|改|调|线|站|司机|的|从|是|怎么|以后|这|那|在|晚上|早上|最后|又|一直|每天|经常|老是|等|今天|\\s|$'
 const ROAD_RE = /(\p{Script=Han}{2})(大道|大街|路|街|巷)/gu
 const DISTRICT_RE = /(?:^|[^\p{Script=Han}]|市|省|在|是)(\p{Script=Han}{2})(区|县)(?!\p{Script=Han}*?(?:中心|政府)$)/gu
 const TOWN_RE = /(\p{Script=Han}{2})(镇|街道)/gu
@@ -246,10 +248,12 @@ export function extractPlaces(text: string): Places {
   const b = buildingsOf(text)
   out.buildings = b.buildings
   out.units = b.units
-  for (const m of text.matchAll(/(?<![\da-z-])(\d{1,3})路(?=公交|车|末班|大巴|改|调|线|站|司机|的|从|是|怎么|以后|这|那|在|\s|$)/gu)) {
+  for (const m of text.matchAll(new RegExp(`(?<![\\da-z-])(\\d{1,3})路(?=${ROUTE_AFTER})`, 'gu'))) {
     out.routes.push(m[1]!)
   }
   for (const m of text.matchAll(/(?<=公交)(\d{1,3})路?/gu)) out.routes.push(m[1]!)
+  // "最后一班23", "末班9路": the route named after the bus it is (not a time: 末班10点).
+  for (const m of text.matchAll(/(?<=最后一班|最后一趟|末班车?)(\d{1,3})(?![\d点:时分号])/gu)) out.routes.push(m[1]!)
   for (const m of text.matchAll(/尾号(?:是)?([a-z0-9]{2,5})/gu)) out.plates.push(m[1]!)
   return dedupe(out)
 }

@@ -72,6 +72,12 @@ function numeralsToDigits(s: string): string {
       const n = chineseNumber(m)
       return n === undefined ? m : String(n)
     })
+    // Bus routes said in words: 二十三路晚上最后一趟, 十二路的司机 — only where what follows is a
+    // bus's (五一路, 八一路 are roads; 一路 alone is "all the way").
+    .replace(/(?<![一二两三四五六七八九十百零〇\d])([两三四五六七八九十]|[一二两三四五六七八九十百]{2,4})路(?=公交|车|末班|大巴|司机|的司机|的末班|的公交|最后一|晚上最后|晚上末班|早收|收车|发车)/gu, (m, n: string) => {
+      const v = chineseNumber(n)
+      return v === undefined ? m : `${v}路`
+    })
     .replace(/第([一二三四五六七八九十]{1,3})中学/g, (_m, n: string) => `${chineseNumber(n) ?? n}中`)
     .replace(/第(\d{1,2})中学/g, '$1中')
     // Primary schools too: 第三小学 = 第三实验小学 = 三小 (not 三小时, 同一小区, 一小块).

@@ -75,6 +75,16 @@ t.test('places: a numbered school is one place however it is called', async (t) 
   t.same(places('同一小区的人').entities, [])
 })
 
+t.test('places: a bus route said in words or after "the last bus" is the route in digits', async (t) => {
+  t.same(places('二十三路晚上最后一趟又没来').routes, ['23'])
+  t.same(places('又没等到最后一班23，站牌写的22:00').routes, ['23'])
+  t.same(places('十二路的司机开车太猛').routes, places('12路公交司机态度太差').routes)
+  t.same(places('9路又早收车了').routes, ['9'])
+  t.same(places('五一路的路灯不亮').routes, [], '五一路 is a road')
+  t.same(places('一路上都是黑的').routes, [], '一路 is "all the way"')
+  t.same(places('末班车10点就没了').routes, [], 'a time is no route')
+})
+
 t.test('senses: a room at 13 degrees is a heating complaint', async (t) => {
   t.ok(senses('屋里才十三度，老人盖两床被子').includes('heating'))
   t.ok(senses('家里只有14度').includes('heating'))
