@@ -23,6 +23,15 @@ t.test('senses: the source and the effect of one problem meet', async (t) => {
   t.same(senses('驾驶证到期换证需要体检吗'), [], 'a question describes no problem')
 })
 
+t.test('senses: the everyday words of a kind of problem', async (t) => {
+  t.ok(senses('小区门口拿快递每件收一元').includes('parcel'))
+  t.ok(senses('有人从三楼吊根线下来给电瓶车充电').includes('fire'))
+  t.ok(senses('这一段黑得伸手不见五指，一个亮的都没有').includes('light'))
+  t.ok(senses('阳台晾的衣服一收回来全是土').includes('dust'))
+  t.ok(senses('我前天打过电话，到现在还是凉的').includes('heating'))
+  t.ok(senses('孩子吃完盒饭肚子疼').includes('food'))
+})
+
 t.test('senses: names of places are no problem', async (t) => {
   t.notOk(senses('丽水湾物业不给开门禁卡', '丽水湾小区').includes('water'), '丽水湾 is a compound, not water')
   t.ok(senses('丽水湾的水发黄', '丽水湾小区').includes('water'))
