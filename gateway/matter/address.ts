@@ -39,7 +39,7 @@ const STOP_STEM = /^(?:.马|..城)$/u
 const VERB_BEFORE_ROAD = /[跑修让带问迷堵挡赶绕抄认拦铺封挖]$/u
 
 const COMPOUND_SUFFIX =
-  '家园|佳园|嘉园|花园|华庭|名都|名苑|名城|名邸|花苑|家苑|嘉苑|丽苑|新苑|景苑|华苑|华府|豪庭|山庄|公馆|佳苑|雅苑|雅居|新村|小区|公寓|大厦|家属院|家属楼|新城|校区|苑|园|湾|府|城|村|庄|屯|寨'
+  '家园|佳园|嘉园|花园|华庭|名都|名苑|名城|名邸|花苑|家苑|嘉苑|丽苑|新苑|景苑|华苑|华府|豪庭|山庄|公馆|佳苑|雅苑|雅居|新村|小区|公寓|大厦|家属院|家属楼|新城|校区|苑|园|湾|府|城|村|庄|屯|寨|里'
 /** Suffix classes: 家园/佳园/嘉园 are one sound; the class keeps 幸福家园 apart from 幸福小区? No: stems decide. */
 /** X园 that are no homes: 幼儿园, 动物园, 公园 (公 is a stop char already), 校园, 菜园 ... */
 const NOT_COMPOUND_YUAN = /^(?:幼儿|动物|植物|游乐|产业|工业|科技|墓|陵)|[校菜果乐庭]$/u
@@ -47,6 +47,14 @@ const COMPOUND_ONLY = new RegExp(`^(?:${COMPOUND_SUFFIX})$`, 'u')
 const COMPOUND_AT = new RegExp(`(\\p{Script=Han}{2})(${COMPOUND_SUFFIX})`, 'uy')
 /** A district, town or road before a compound's name is no part of it (七里区|枣园小区, 兴工街|枣园). */
 const ADMIN_CHAR = /[区县镇乡路街巷]/u
+
+/**
+ * X里 names a neighbourhood (玉泉里, 安贞里) only as a name stands: at the end of an address, or
+ * before 小区 / 二期 / 5号楼 / 工地; 院子里, 家里, 夜里 are "in".
+ */
+function namesLi(stem: string, after: string): boolean {
+  return !/[子头边面家屋房院村城夜心手外内]$/u.test(stem) && /^(?:小区|社区|新村|[东西南北老新]区|[一二三四五六七八九十\d]{1,2}期|\d{1,3}(?:号|栋|幢)|工地|项目|$)/u.test(after)
+}
 
 /**
  * Compound names, scanned position by position: where a two-character window fails (区枣|园 in
@@ -61,7 +69,7 @@ function compoundMatches(text: string): { stem: string; suffix: string; end: num
     const m = COMPOUND_AT.exec(text)
     const stem = m?.[1]
     const suffix = m?.[2] ?? ''
-    if (m && stem && okStem(stem) && !ADMIN_CHAR.test(stem) && !(suffix === '园' && NOT_COMPOUND_YUAN.test(stem))) {
+    if (m && stem && okStem(stem) && !ADMIN_CHAR.test(stem) && !(suffix === '园' && NOT_COMPOUND_YUAN.test(stem)) && !(suffix === '里' && !namesLi(stem, text.slice(i + m[0].length)))) {
       out.push({ stem, suffix, end: i + m[0].length })
       i += m[0].length
     } else if (m && stem && suffix.length === 1 && ADMIN_CHAR.test(stem[0]!) && okStem(stem[1]! + suffix) && !ADMIN_CHAR.test(stem[1]!)) {

@@ -103,6 +103,9 @@ export function readAppeal(appeal: Appeal, summary?: string): { features: Appeal
   const lng = appeal.location?.lng
   const pinned = validLatLng(lat, lng)
   const terms = termsOfAppeal(content, address)
+  // "今天不是工地那个事，是物业…": what comes before is the matter raised before, not this one (rule 5).
+  const other = OTHER_MATTER.exec(text)
+  if (other) terms.senses = termsOf(text.slice(other.index + other[0].length)).senses
   // A question with no incident behind it: only personal topics, or no topic and no sense of a
   // problem at all ("驾驶证到期换证需要体检吗"). An untagged complaint ("楼上的狗又叫了一晚上")
   // describes something happening somewhere, even when it does not say where.
@@ -124,7 +127,7 @@ export function readAppeal(appeal: Appeal, summary?: string): { features: Appeal
     sound: syl.slice(0, MAX_SOUND).join(' '),
     areaWide: AREA_WIDE.test(text),
     generic,
-    ...(OTHER_MATTER.test(text) ? { otherMatter: true } : {}),
+    ...(other ? { otherMatter: true } : {}),
     ...terms,
   }
   const mentions = !pinned && !hasPlace(places) && !generic ? nameMentions(text) : []

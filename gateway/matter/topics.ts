@@ -196,7 +196,7 @@ function syllableIndex(sounds: string): Int32Array {
 }
 
 /** The caller says this is another matter than the one they raised before (rule 5). */
-export const OTHER_MATTER = /(?:另外一个事|另外一件事|另一个事|另一件事|另外的事|别的事|另一个问题|另外一个问题|另一码事|另外一码事|这次是另外|这回是另外|不是(?:上次|前几天|之前|上回)?\p{Script=Han}{1,8}那个事)/u
+export const OTHER_MATTER = /(?:另外一个事|另外一件事|另一个事|另一件事|另外的事|别的事|另一个问题|另外一个问题|另一码事|另外一码事|这次是另外|这回是另外|不是(?:上次|前几天|之前|上回)?\p{Script=Han}{1,8}?(?:那件)?事(?=是|了|我|$))/u
 
 /**
  * Topics of a normalised compact text, in order of first mention. Text before "另外一个事"

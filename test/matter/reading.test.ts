@@ -73,6 +73,15 @@ t.test('places: 和 inside a name is part of it, 和 between two words is "and"'
   t.equal(places('建材路和果园街交叉口').intersections.length, 1, 'an intersection joined by 和')
 })
 
+t.test('places: X里 is a neighbourhood where a name stands, not "in"', async (t) => {
+  const key = places('玉泉里').compounds
+  t.equal(key.length, 1)
+  t.same(places('我是在玉泉里二期干钢筋的').compounds, key)
+  t.same(places('玉泉里老区3号楼有燃气味').compounds, key)
+  t.same(places('院子里全是水').compounds, [], '院子里 is "in the yard"')
+  t.same(places('我家里没水').compounds, [])
+})
+
 t.test('places: a numbered school is one place however it is called', async (t) => {
   const school = places('七里区第三小学').entities
   t.same(school.length, 1)
