@@ -48,6 +48,11 @@ const COMPOUND_AT = new RegExp(`(\\p{Script=Han}{2})(${COMPOUND_SUFFIX})`, 'uy')
 /** A district, town or road before a compound's name is no part of it (七里区|枣园小区, 兴工街|枣园). */
 const ADMIN_CHAR = /[区县镇乡路街巷]/u
 
+/** 岔口村, 沟口村, 峪口庄: 口 ends many village names, though 路口, 门口 are no names. */
+function kouVillage(stem: string, suffix: string): boolean {
+  return /^(?:村|庄|屯|寨)$/u.test(suffix) && stem[1] === '口' && !/[我们你他她它的了在是有这那个哪都也就说到从往向去来给把被让对跟与及或还又再很太不没上下门路街巷道]/u.test(stem[0]!)
+}
+
 /**
  * X里 names a neighbourhood (玉泉里, 安贞里) only as a name stands: at the end of an address, or
  * before 小区 / 二期 / 5号楼 / 工地; 院子里, 家里, 夜里 are "in".
@@ -69,7 +74,7 @@ function compoundMatches(text: string): { stem: string; suffix: string; end: num
     const m = COMPOUND_AT.exec(text)
     const stem = m?.[1]
     const suffix = m?.[2] ?? ''
-    if (m && stem && okStem(stem) && !ADMIN_CHAR.test(stem) && !(suffix === '园' && NOT_COMPOUND_YUAN.test(stem)) && !(suffix === '里' && !namesLi(stem, text.slice(i + m[0].length)))) {
+    if (m && stem && (okStem(stem) || kouVillage(stem, suffix)) && !ADMIN_CHAR.test(stem) && !(suffix === '园' && NOT_COMPOUND_YUAN.test(stem)) && !(suffix === '里' && !namesLi(stem, text.slice(i + m[0].length)))) {
       out.push({ stem, suffix, end: i + m[0].length })
       i += m[0].length
     } else if (m && stem && suffix.length === 1 && ADMIN_CHAR.test(stem[0]!) && okStem(stem[1]! + suffix) && !ADMIN_CHAR.test(stem[1]!)) {

@@ -82,6 +82,13 @@ t.test('places: X里 is a neighbourhood where a name stands, not "in"', async (t
   t.same(places('我家里没水').compounds, [])
 })
 
+t.test('places: 口 ends village names (岔口村), not 路口 or 门口', async (t) => {
+  t.same(places('青岚镇岔口村').compounds, places('岔口村的垃圾也没人拉了').compounds)
+  t.equal(places('青岚镇岔口村').compounds.length, 1)
+  t.same(places('路口村那边').compounds, [])
+  t.same(places('门口村里').compounds, [])
+})
+
 t.test('places: a numbered school is one place however it is called', async (t) => {
   const school = places('七里区第三小学').entities
   t.same(school.length, 1)
