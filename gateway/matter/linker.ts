@@ -21,7 +21,7 @@ import { distanceMeters } from './geo.ts'
 import { SCORING, sameIncident, scorePair, type PairContext, type PairScore } from './scorer.ts'
 import { learnedNear, placeNodes } from './place-graph.ts'
 import { weigh } from './term-weights.ts'
-import { matterScore, mergeModel, unplacedChoiceOpen } from './merge-model.ts'
+import { matterPreference, matterScore, mergeModel, unplacedChoiceOpen } from './merge-model.ts'
 import { nameTokens, senseTokens, queryTokens, wordQueryTokens, wordWriteTokens, writeTokens } from './tokens.ts'
 import { featureDelta, relinkMode } from './relink.ts'
 import type { AppealFeatures, MatterLink, RelatedAppeal, Relinked } from './types.ts'
@@ -379,7 +379,7 @@ export class MatterLinker extends MatterBook {
       if (same.length > 0) values.set(matterId, joined)
       if (same.length === 0 || joined < model.threshold) continue
       if (same.some((x) => x.s.sameProblem && x.s.same)) strong.push(matterId)
-      const value = joined + 0.02 * Math.min(5, same.filter((x) => x.s.same).length)
+      const value = matterPreference(joined, same.filter((x) => x.s.same).length)
       if (value > bestValue) {
         bestValue = value
         bestUnplaced = same.every((x) => x.s.unplaced)

@@ -69,6 +69,11 @@ export function matterScore(ps: number[], join: MergeModel['join'] = 'max', conf
   return 1 - miss
 }
 
+/** How the best matter is picked: its score, and more passing members break near-ties (up to five). */
+export function matterPreference(joined: number, passing: number): number {
+  return joined + 0.02 * Math.min(5, passing)
+}
+
 /**
  * True when an appeal's best matter is matched only through members whose places cannot be
  * compared with its own (no place on one side, or a pin beside a name), and another matter comes

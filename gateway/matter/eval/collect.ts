@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import { deleteByPrefix } from '../../queue/delete-prefix.ts'
 import { MatterLinker, type ScoredPair, type VetoedPair } from '../linker.ts'
-import { matterScore, unplacedChoiceOpen, useModel, type MergeModel } from '../merge-model.ts'
+import { matterPreference, matterScore, unplacedChoiceOpen, useModel, type MergeModel } from '../merge-model.ts'
 import { FEATURES } from '../pair-features.ts'
 import type { LabeledAppeal } from './dataset.ts'
 
@@ -100,8 +100,9 @@ export function rowsOf(sets: PairSet[]): { X: number[][]; y: number[]; w: number
 
 /**
  * The clustering the linker would make with a model: each appeal, in intake order, joins the
- * matter of its most probable earlier appeal at or above the threshold (folding and the
- * incident rule left out: they are rare and the real eval runs them).
+ * matter the linker would pick (matterPreference), unless another matter fits a report whose place
+ * cannot be compared as well (unplacedChoiceOpen); folding and the incident rule are left out:
+ * they are rare and the real eval runs them.
  */
 export function simulate(s: PairSet, prob: (x: number[]) => number, threshold: number, join: MergeModel['join'], rivalBar = 1): Map<string, string> {
   const cluster = new Map<string, string>()
@@ -132,8 +133,9 @@ export function simulate(s: PairSet, prob: (x: number[]) => number, threshold: n
       if (elsewhere.has(c) && !placed.has(c)) continue
       const v = matterScore(ps, join, against.get(c) ?? 0, threshold, own.get(c) ?? 0)
       values.set(c, v)
-      if (v >= threshold && v + 0.02 * Math.min(5, ps.filter((p) => p >= threshold).length) > best) {
-        best = v + 0.02 * Math.min(5, ps.filter((p) => p >= threshold).length)
+      const value = matterPreference(v, ps.filter((p) => p >= threshold).length)
+      if (v >= threshold && value > best) {
+        best = value
         into = c
       }
     }
