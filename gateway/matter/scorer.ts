@@ -9,7 +9,8 @@
  * Rules (dataset README): one problem at one place is one matter whoever reports it; the same place
  * with another problem, the same problem at another place, and the same citizen with another
  * problem are not; consultations with no place never join other citizens; a report whose place
- * cannot be compared (a pin only, or no place) joins nobody when the kind was reported elsewhere too.
+ * cannot be compared (a pin only, or no place) joins nobody when the kind was reported at several
+ * other places that week (AMBIGUOUS_RIVALS), or when two matters fit it (linker.ts).
  */
 import type { Places } from './address.ts'
 import { distanceMeters } from './geo.ts'
@@ -170,7 +171,7 @@ function homeOf(f: AppealFeatures): string[] {
  * place for sure, an incident days over, another matter in the caller's words, one firm at two
  * sites, a request that is only context, a praise beside something else; for different citizens
  * also a generic question, two places named with nothing shared, two personal cases, and places
- * that cannot be compared when the kind of problem was reported elsewhere too.
+ * that cannot be compared when the kind of problem was reported at several other places too.
  */
 function vetoOf(p: {
   a: AppealFeatures
@@ -182,7 +183,7 @@ function vetoOf(p: {
   firmTwoSites: boolean
   context: boolean
   apart: boolean
-  /** Places that cannot be compared, and another place reported the same kind of problem. */
+  /** Places that cannot be compared, and several other places reported the same kind of problem. */
   ambiguous: boolean
 }): string | undefined {
   if (p.hardConflict) return 'place-conflict'
