@@ -55,10 +55,11 @@ function kouVillage(stem: string, suffix: string): boolean {
 
 /**
  * X里 names a neighbourhood (玉泉里, 安贞里) only as a name stands: at the end of an address, or
- * before 小区 / 二期 / 5号楼 / 工地; 院子里, 家里, 夜里 are "in".
+ * before 二期 / 老区 / 5号楼 / 工地; 院子里, 家里, 夜里 are "in". Before 小区 the name is taken as
+ * it always was (福里|小区), so an ASR slip (幸福李小区) still meets it.
  */
 function namesLi(stem: string, after: string): boolean {
-  return !/[子头边面家屋房院村城夜心手外内]$/u.test(stem) && /^(?:小区|社区|新村|[东西南北老新]区|[一二三四五六七八九十\d]{1,2}期|\d{1,3}(?:号|栋|幢)|工地|项目|$)/u.test(after)
+  return !/[子头边面家屋房院村城夜心手外内]$/u.test(stem) && /^(?:[东西南北老新]区|[一二三四五六七八九十\d]{1,2}期|\d{1,3}(?:号|栋|幢)|工地|项目|$)/u.test(after)
 }
 
 /**

@@ -79,6 +79,8 @@ t.test('places: X里 is a neighbourhood where a name stands, not "in"', async (t
   t.same(places('我是在玉泉里二期干钢筋的').compounds, key)
   t.same(places('玉泉里老区3号楼有燃气味').compounds, key)
   t.same(places('院子里全是水').compounds, [], '院子里 is "in the yard"')
+  const shared = (x: string, y: string) => places(x).compounds.some((k) => places(y).compounds.includes(k))
+  t.ok(shared('幸福里小区2号楼', '幸福李小区'), 'X里小区 is read as before: an ASR slip of 里 still meets')
   t.same(places('我家里没水').compounds, [])
 })
 

@@ -32,6 +32,8 @@ const MIN_PRECISION = 0.9
 const JOINS: MergeModel['join'][] = ['max', 'noisy-or', 'mean']
 /** How close another matter may come before a report joined only where places cannot be compared stays alone. */
 const RIVAL_BARS = [1, 0.75, 0.5]
+/** Objective differences this small are ties: the larger regularisation wins, then the higher of the two groups' lower precision. */
+const TIE = 0.01
 
 const round = (x: number, d = 4) => Math.round(x * 10 ** d) / 10 ** d
 const fmt = (x: number) => x.toFixed(2)
@@ -67,7 +69,7 @@ async function main(): Promise<void> {
 
     // Out-of-fold pair counts per (lambda, threshold), pooled within each group of sets; the
     // objective is the mean F1 of the two groups, each group's precision at least MIN_PRECISION.
-    let best = { lambda: 1, threshold: 0.5, join: 'max' as MergeModel['join'], rivalBar: 1, f1: -1, p: 0, r: 0, old: '', ind: '' }
+    let best = { lambda: 1, threshold: 0.5, join: 'max' as MergeModel['join'], rivalBar: 1, f1: -1, margin: 0, p: 0, r: 0, old: '', ind: '' }
     for (const lambda of LAMBDAS) {
       const folds = sets.map((s) => ({ s, m: fitWithout(sets, s, lambda) }))
       for (const [join, threshold, rivalBar] of JOINS.flatMap((j) => THRESHOLDS.flatMap((t) => RIVAL_BARS.map((b) => [j, t, b] as const)))) {
@@ -81,8 +83,13 @@ async function main(): Promise<void> {
         const f1 = (old.f1 + ind.f1) / 2
         const show = (g: { p: number; r: number; f1: number }) => `P=${fmt(g.p)} R=${fmt(g.r)} F1=${fmt(g.f1)}`
         if (VERBOSE) process.stderr.write(`lambda=${lambda} ${join} t=${threshold} bar=${rivalBar}: older ${show(old)}; independent ${show(ind)}\n`)
-        if (old.p >= MIN_PRECISION && ind.p >= MIN_PRECISION && f1 > best.f1) {
-          best = { lambda, threshold, join, rivalBar, f1, p: all.p, r: all.r, old: show(old), ind: show(ind) }
+        // Near-ties (the sets are small: 0.01 of F1 is a few pairs) go to the simpler model (the
+        // stronger regularisation, as the one-standard-error rule does), then to the safer precision.
+        const margin = Math.min(old.p, ind.p)
+        const tied = Math.abs(f1 - best.f1) <= TIE
+        const better = f1 > best.f1 + TIE || (tied && (lambda > best.lambda || (lambda === best.lambda && margin > best.margin)))
+        if (old.p >= MIN_PRECISION && ind.p >= MIN_PRECISION && better) {
+          best = { lambda, threshold, join, rivalBar, f1, margin, p: all.p, r: all.r, old: show(old), ind: show(ind) }
         }
       }
     }
