@@ -8,6 +8,7 @@
  */
 import { soundKey } from './pinyin-key.ts'
 import { segmenter } from './segmenter.ts'
+import { PRIMARY_AFTER } from './text-normalize.ts'
 
 export interface Places {
   districts: string[]
@@ -48,9 +49,10 @@ const COMPOUND_AT = new RegExp(`(\\p{Script=Han}{2})(${COMPOUND_SUFFIX})`, 'uy')
 /** A district, town or road before a compound's name is no part of it (七里区|枣园小区, 兴工街|枣园). */
 const ADMIN_CHAR = /[区县镇乡路街巷]/u
 
-/** 岔口村, 沟口村, 峪口庄: 口 ends many village names, though 路口, 门口 are no names. */
+/** 岔口村, 沟口村, 道口村: 口 ends many village names, though 路口, 门口 are no names. */
 function kouVillage(stem: string, suffix: string): boolean {
-  return /^(?:村|庄|屯|寨)$/u.test(suffix) && stem[1] === '口' && !/[我们你他她它的了在是有这那个哪都也就说到从往向去来给把被让对跟与及或还又再很太不没上下门路街巷道]/u.test(stem[0]!)
+  const head = stem[0]!
+  return /^(?:村|庄|屯|寨)$/u.test(suffix) && stem[1] === '口' && (okStem(head) || /[岔道]/u.test(head)) && !/[门路街巷]/u.test(head)
 }
 
 /**
@@ -85,8 +87,10 @@ function compoundMatches(text: string): { stem: string; suffix: string; end: num
   }
   return out
 }
-/** What follows a bus route's number in digits (9路车, 9路又早收了, 9路的司机): no road is named 9路. */
-const ROUTE_AFTER = '公交|车|末班|大巴|改|调|线|站|司机|的|从|是|怎么|以后|这|那|在|晚上|早上|最后|又|一直|每天|经常|老是|等|今天|\\s|$'
+/** A numbered primary school as the normalised text writes it (3小, text-normalize.ts). */
+const PRIMARY_RE = new RegExp(`(?<!\\d)(\\d{1,2})小(?=${PRIMARY_AFTER})`, 'gu')
+/** A bus route's number in digits and what follows it (9路车, 9路又早收了, 9路的司机): no road is named 9路. */
+const ROUTE_RE = /(?<![\da-z-])(\d{1,3})路(?=公交|车|末班|大巴|改|调|线|站|司机|的|从|是|怎么|以后|这|那|在|晚上|早上|最后|又|一直|每天|经常|老是|等|今天|\s|$)/gu
 const ROAD_RE = /(\p{Script=Han}{2})(大道|大街|路|街|巷)/gu
 const DISTRICT_RE = /(?:^|[^\p{Script=Han}]|市|省|在|是)(\p{Script=Han}{2})(区|县)(?!\p{Script=Han}*?(?:中心|政府)$)/gu
 const TOWN_RE = /(\p{Script=Han}{2})(镇|街道)/gu
@@ -256,13 +260,13 @@ export function extractPlaces(text: string): Places {
   }
   for (const m of text.matchAll(/(?:地铁|轨道交通)(\d{1,2})号线/gu)) out.routes.push(`metro${m[1]}`)
   for (const m of text.matchAll(/(?<!\d)(\d{1,2})院(?=新院区|院区|新院|工地|项目|那|的|\s|$)/gu)) out.entities.push(`hospital${m[1]}`)
-  for (const m of text.matchAll(/(?<!\d)(\d{1,2})小(?=门|那|的|旁|附近|周边|一带|学生|娃|老师|教|家长|读|上学|校|操场|让|要|收|\s|$)/gu)) out.entities.push(`primary${m[1]}`)
+  for (const m of text.matchAll(PRIMARY_RE)) out.entities.push(`primary${m[1]}`)
   for (const m of text.matchAll(/(\d{1,2})中(?=新校区|新学校|新校|校区|那|的|工地|项目|\s|$)/gu)) out.entities.push(`school${m[1]}`)
   for (const m of text.matchAll(SHOP_KIND_RE)) out.shopKinds.push(kindOf(m[1]!))
   const b = buildingsOf(text)
   out.buildings = b.buildings
   out.units = b.units
-  for (const m of text.matchAll(new RegExp(`(?<![\\da-z-])(\\d{1,3})路(?=${ROUTE_AFTER})`, 'gu'))) {
+  for (const m of text.matchAll(ROUTE_RE)) {
     out.routes.push(m[1]!)
   }
   for (const m of text.matchAll(/(?<=公交)(\d{1,3})路?/gu)) out.routes.push(m[1]!)

@@ -52,8 +52,8 @@ function dropGuesses(topics: string[], normalized: string): string[] {
 }
 
 /** Terms with zero weights: the linker weighs them against the window before scoring. */
-function termsOfAppeal(content: string, address: string): Pick<AppealFeatures, 'words' | 'wordW' | 'grams' | 'gramW' | 'chars' | 'charW' | 'landmarks' | 'senses'> {
-  const t = termsOf(content, address)
+function termsOfAppeal(content: string, address: string, problemFrom: number): Pick<AppealFeatures, 'words' | 'wordW' | 'grams' | 'gramW' | 'chars' | 'charW' | 'landmarks' | 'senses'> {
+  const t = termsOf(content, address, problemFrom)
   const zero = (l: string[]) => l.map(() => 0)
   return { words: t.words, wordW: zero(t.words), grams: t.grams, gramW: zero(t.grams), chars: t.chars, charW: zero(t.chars), landmarks: t.landmarks, senses: t.senses }
 }
@@ -102,10 +102,9 @@ export function readAppeal(appeal: Appeal, summary?: string): { features: Appeal
   const lat = appeal.location?.lat
   const lng = appeal.location?.lng
   const pinned = validLatLng(lat, lng)
-  const terms = termsOfAppeal(content, address)
   // "今天不是工地那个事，是物业…": what comes before is the matter raised before, not this one (rule 5).
   const other = OTHER_MATTER.exec(text)
-  if (other) terms.senses = termsOf(text.slice(other.index + other[0].length)).senses
+  const terms = termsOfAppeal(content, address, other ? other.index + other[0].length : 0)
   // A question with no incident behind it: only personal topics, or no topic and no sense of a
   // problem at all ("驾驶证到期换证需要体检吗"). An untagged complaint ("楼上的狗又叫了一晚上")
   // describes something happening somewhere, even when it does not say where.

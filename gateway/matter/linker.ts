@@ -17,11 +17,10 @@ import { placeholderText, readAppeal } from './features.ts'
 import { countCitizens, sameCitizen } from './identity.ts'
 import type { MatterState, StoredAppeal, WindowQuery } from './matter-store.ts'
 import { DAY_MS, MAX_ATTEMPTS, MatterBook, backoff, type MatterBookOptions } from './matter-book.ts'
-import { distanceMeters } from './geo.ts'
-import { SCORING, sameIncident, scorePair, type PairContext, type PairScore } from './scorer.ts'
+import { pinsApart, sameIncident, scorePair, type PairContext, type PairScore } from './scorer.ts'
 import { learnedNear, placeNodes } from './place-graph.ts'
 import { weigh } from './term-weights.ts'
-import { matterPreference, matterScore, mergeModel, unplacedChoiceOpen } from './merge-model.ts'
+import { chooseMatter, matterScore, mergeModel, type MatterFit } from './merge-model.ts'
 import { nameTokens, senseTokens, queryTokens, wordQueryTokens, wordWriteTokens, writeTokens } from './tokens.ts'
 import { featureDelta, relinkMode } from './relink.ts'
 import type { AppealFeatures, MatterLink, RelatedAppeal, Relinked } from './types.ts'
@@ -63,15 +62,10 @@ function rivalPlaces(f: AppealFeatures, placeOf: Map<StoredAppeal, string | unde
   for (const [c, place] of placeOf) {
     const g = c.features
     if (place === undefined || g.generic || Math.abs(g.at - f.at) > RIVAL_DAYS * DAY_MS || !g.senses?.includes(first)) continue
-    if (pinnedApart(f, g)) continue
+    if (pinsApart(f, g)) continue
     out.add(place)
   }
   return out
-}
-
-function pinnedApart(a: AppealFeatures, b: AppealFeatures): boolean {
-  if (a.lat === undefined || a.lng === undefined || b.lat === undefined || b.lng === undefined) return false
-  return distanceMeters(a.lat, a.lng, b.lat, b.lng) > SCORING.farMeters
 }
 
 const RELATED_MAX = 10
@@ -348,10 +342,11 @@ export class MatterLinker extends MatterBook {
     const vetoed: VetoedPair[] = []
     const placeOf = new Map(candidates.map((c) => [c, placeNodes(c.features)[0]]))
     const rivals = rivalPlaces(f, placeOf)
-    const own = placeNodes(f)[0]
+    const ownPlace = placeNodes(f)[0]
     for (const c of candidates) {
       if (c.features.at > f.at + DAY_MS) continue
-      const placed = placeOf.get(c) ?? own
+      // A candidate's own place (or, naming none, this appeal's) is not its own rival.
+      const placed = placeOf.get(c) ?? ownPlace
       const s = scorePair(f, c.features, ctx, rivals.size - (placed !== undefined && rivals.has(placed) ? 1 : 0))
       if (s.x) seen.push({ candidateId: c.features.id, x: s.x, unplaced: s.unplaced, citizen: s.sameCitizen })
       else if (s.veto) vetoed.push({ candidateId: c.features.id, veto: s.veto })
@@ -360,34 +355,30 @@ export class MatterLinker extends MatterBook {
       byMatter.set(c.matterId, list)
     }
     this.#onScored?.(f.id, seen, candidates.filter((c) => byMatter.get(c.matterId)?.some((x) => x.c === c && x.s.placeConflict)).map((c) => c.features.id), vetoed)
-    let best: Choice | undefined
-    let bestValue = -1
-    let bestUnplaced = false
-    const values = new Map<string, number>()
+    const fits: MatterFit[] = []
     const strong: string[] = []
     const model = mergeModel()
     for (const [matterId, scored] of byMatter) {
       // Evidence adds up over the matter's members (model.join, chosen by cross-validation).
-      const same = scored.filter((x) => x.s.x !== undefined).sort((a, b) => b.s.score - a.s.score)
-      const conflicts = scored.filter((x) => x.s.placeConflict).length
+      const same = scored.filter((x) => x.s.x !== undefined)
+      if (same.length === 0) continue
       // Members that name their place, all elsewhere than this appeal's, and only members that
       // name none match it: the matter is known to be elsewhere (an unplaced report bridges nothing).
       const elsewhere = scored.some((x) => x.s.placeConflict || x.s.veto === 'apart')
-      if (elsewhere && same.every((x) => x.s.unplaced)) continue
+      const unplacedOnly = same.every((x) => x.s.unplaced)
+      if (elsewhere && unplacedOnly) continue
+      const conflicts = scored.filter((x) => x.s.placeConflict).length
       const own = Math.max(0, ...same.filter((x) => x.s.sameCitizen).map((x) => x.s.score))
       const joined = matterScore(same.map((x) => x.s.score), model.join, conflicts, model.threshold, own)
-      if (same.length > 0) values.set(matterId, joined)
-      if (same.length === 0 || joined < model.threshold) continue
-      if (same.some((x) => x.s.sameProblem && x.s.same)) strong.push(matterId)
-      const value = matterPreference(joined, same.filter((x) => x.s.same).length)
-      if (value > bestValue) {
-        bestValue = value
-        bestUnplaced = same.every((x) => x.s.unplaced)
-        best = { matterId, best: same[0]!.s, scored: scored.sort((a, b) => b.s.score - a.s.score), bridges: [] }
-      }
+      fits.push({ id: matterId, joined, passing: same.filter((x) => x.s.same).length, unplacedOnly })
+      if (joined >= model.threshold && same.some((x) => x.s.sameProblem && x.s.same)) strong.push(matterId)
     }
-    // Matched only where places cannot be compared, and another matter fits nearly as well.
-    if (best && unplacedChoiceOpen(bestUnplaced, [...values].filter(([m]) => m !== best!.matterId).map(([, v]) => v), model)) best = undefined
+    const chosen = chooseMatter(fits, model.threshold)
+    let best: Choice | undefined
+    if (chosen !== undefined) {
+      const scored = byMatter.get(chosen)!.sort((a, b) => b.s.score - a.s.score)
+      best = { matterId: chosen, best: scored.find((x) => x.s.x !== undefined)!.s, scored, bridges: [] }
+    }
     if (best && strong.includes(best.matterId)) {
       best.bridges = strong.filter((m) => m !== best!.matterId).slice(0, FOLD_MAX_BRIDGES)
     }

@@ -14,9 +14,6 @@ export interface MergeModel {
   /** How members' probabilities make the matter's: the best one, noisy-or of the best three, or
    * the mean of the best three (a matter must agree with itself before it takes a new member). */
   join?: 'max' | 'noisy-or' | 'mean'
-  /** An appeal that joins a matter only through members whose places cannot be compared with its
-   * own stays alone while another matter scores at least rivalBar × threshold (unplacedChoiceOpen). */
-  rivalBar?: number
   [k: string]: unknown
 }
 
@@ -69,18 +66,26 @@ export function matterScore(ps: number[], join: MergeModel['join'] = 'max', conf
   return 1 - miss
 }
 
-/** How the best matter is picked: its score, and more passing members break near-ties (up to five). */
-export function matterPreference(joined: number, passing: number): number {
-  return joined + 0.02 * Math.min(5, passing)
+/** A matter an appeal could join: its score (matterScore), and what the choice reads beside it. */
+export interface MatterFit {
+  id: string
+  joined: number
+  /** Members whose own probability passes the threshold: more of them break near-ties (up to five). */
+  passing: number
+  /** Every member it was scored against has a place that cannot be compared with the appeal's. */
+  unplacedOnly: boolean
 }
 
 /**
- * True when an appeal's best matter is matched only through members whose places cannot be
- * compared with its own (no place on one side, or a pin beside a name), and another matter comes
- * close enough (`others`: the other matters' scores) that which one it is, is for an agent to say.
+ * The matter an appeal joins, if any (the linker and the trainer's replay alike): the best of
+ * those whose score passes the threshold — unless it is matched only where places cannot be
+ * compared (no place on one side, or a pin beside a name) and another matter passes too: which
+ * one it is, is for an agent to say.
  */
-export function unplacedChoiceOpen(unplacedOnly: boolean, others: number[], m: Pick<MergeModel, 'threshold' | 'rivalBar'>): boolean {
-  if (!unplacedOnly) return false
-  const bar = (m.rivalBar ?? 1) * m.threshold
-  return others.some((v) => v >= bar)
+export function chooseMatter(fits: MatterFit[], threshold: number): string | undefined {
+  const rank = (f: MatterFit) => f.joined + 0.02 * Math.min(5, f.passing)
+  let best: MatterFit | undefined
+  for (const f of fits) if (f.joined >= threshold && (!best || rank(f) > rank(best))) best = f
+  if (best?.unplacedOnly && fits.some((f) => f !== best && f.joined >= threshold)) return undefined
+  return best?.id
 }

@@ -83,6 +83,16 @@ function scopeOf(f: AppealFeatures): 'building' | 'unit' | undefined {
   return TOPIC_BY_CODE.get(f.topics[0]!)?.scope
 }
 
+/** Both are pinned, further apart than two reports of one place ever are: two places for sure. */
+export function pinsApart(a: AppealFeatures, b: AppealFeatures): boolean {
+  return (pinDistance(a, b) ?? 0) > SCORING.farMeters
+}
+
+function pinDistance(a: AppealFeatures, b: AppealFeatures): number | undefined {
+  if (a.lat === undefined || a.lng === undefined || b.lat === undefined || b.lng === undefined) return undefined
+  return distanceMeters(a.lat, a.lng, b.lat, b.lng)
+}
+
 function placeMatch(a: AppealFeatures, b: AppealFeatures): PlaceMatch {
   const pa: Places = a.places
   const pb: Places = b.places
@@ -92,10 +102,7 @@ function placeMatch(a: AppealFeatures, b: AppealFeatures): PlaceMatch {
     if (v > value) value = v
     if (!reasons.includes(r)) reasons.push(r)
   }
-  let distance: number | undefined
-  if (a.lat !== undefined && a.lng !== undefined && b.lat !== undefined && b.lng !== undefined) {
-    distance = distanceMeters(a.lat, a.lng, b.lat, b.lng)
-  }
+  const distance = pinDistance(a, b)
   if (shared(pa.intersections, pb.intersections)) bump(1, 'same-intersection')
   // One employer or business at two different sites (roads/compounds that share nothing) is two
   // matters (the same labour firm owing wages on two projects): the name alone counts for less.

@@ -65,6 +65,10 @@ export function chineseNumber(s: string): number | undefined {
   return total + current
 }
 
+/** What follows 三小 when it is a primary school (三小门口, 三小的老师), not 三小时 or 一小块. */
+export const PRIMARY_AFTER = '门|那|的|旁|附近|周边|一带|学生|娃|老师|教|家长|读|上学|校|操场|让|要|收|\\s|$'
+const PRIMARY_SPOKEN = new RegExp(`(?<=^|[^\\p{Script=Han}]|[在到去是的市说个路街区])([一二三四五六七八九十]{1,2})小(?=${PRIMARY_AFTER})`, 'gu')
+
 /** Chinese numerals that count buildings, units, floors and bus routes become digits. */
 function numeralsToDigits(s: string): string {
   return s
@@ -82,7 +86,7 @@ function numeralsToDigits(s: string): string {
     .replace(/第(\d{1,2})中学/g, '$1中')
     // Primary schools too: 第三小学 = 第三实验小学 = 三小 (not 三小时, 同一小区, 一小块).
     .replace(/第([一二三四五六七八九十]{1,3}|\d{1,2})(?:实验)?小学/g, (_m, n: string) => `${chineseNumber(n) ?? n}小`)
-    .replace(/(?<=^|[^\p{Script=Han}]|[在到去是的市说个路街区])([一二三四五六七八九十]{1,2})小(?=门|那|的|旁|附近|周边|一带|学生|娃|老师|教|家长|读|上学|校|操场|让|要|收|\s|$)/gu, (_m, n: string) =>
+    .replace(PRIMARY_SPOKEN, (_m, n: string) =>
       `${chineseNumber(n) ?? n}小`,
     )
     // Hospitals are known by number: 第三人民医院 = 市三院 = 三院.

@@ -9,6 +9,7 @@
 import { soundKey } from './pinyin-key.ts'
 import { sensesOf } from './problem-senses.ts'
 import { segmenter } from './segmenter.ts'
+import { compact } from './text-normalize.ts'
 
 /** jieba tags without content: r pronoun, u* particle, c conjunction, p preposition, d adverb,
  * e interjection, y modal, o onomatopoeia, m numeral, q measure word, zg, x punctuation. */
@@ -46,8 +47,12 @@ export interface Terms {
   senses: string[]
 }
 
-/** Terms of a normalised text (text-normalize.ts: fillers, dialect and known slips already mapped). */
-export function termsOf(normalized: string, address = ''): Terms {
+/**
+ * Terms of a normalised text (text-normalize.ts: fillers, dialect and known slips already mapped).
+ * `problemFrom`: where this appeal's own problem starts, as an index into the compact text
+ * (text-normalize.ts `compact`) — what a caller says before "今天不是工地那个事" gives no sense.
+ */
+export function termsOf(normalized: string, address = '', problemFrom = 0): Terms {
   const text = normalized.slice(0, SPAN)
   const words: string[] = []
   const landmarks = landmarksOf(address)
@@ -57,11 +62,13 @@ export function termsOf(normalized: string, address = ''): Terms {
   const chars: string[] = []
   // The text with the names of places cut out, for the problem's senses (丽水湾 is no water problem).
   let problemText = ''
+  let compactAt = 0
   for (const { word, tag } of tagged) {
     const han = HAN.test(word)
     const sound = han ? soundKey(word) : ''
     const place = PLACE_KIND.test(word) || (han && names.includes(sound))
-    problemText += place ? '|' : word
+    if (compactAt >= problemFrom) problemText += place ? '|' : word
+    else compactAt += compact(word).length
     if (!han || FUNCTION_TAG.test(tag)) continue
     if (!place) for (const ch of word) if (chars.length < MAX_CHARS && !chars.includes(`c${ch}`)) chars.push(`c${ch}`)
     // Single characters are covered by the bigrams; x is a word the HMM found (dialect, a new name).

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { checkModel, matterScore, mergeModel } from '../../gateway/matter/merge-model.ts'
+import { checkModel, chooseMatter, matterScore, mergeModel } from '../../gateway/matter/merge-model.ts'
 import { FEATURES } from '../../gateway/matter/pair-features.ts'
 import { fitLogistic, predict } from '../../gateway/matter/eval/logistic.ts'
 import { idf, type TermStats } from '../../gateway/matter/term-weights.ts'
@@ -31,6 +31,16 @@ t.test('the fitted model', async (t) => {
     t.ok(matterScore([0.95, 0.3, 0.2], 'mean', 0, 0.7) < 0.7, 'one close member of three does not carry the matter')
     t.ok(matterScore([0.9, 0.8, 0.75, 0.1], 'mean', 0, 0.7) >= 0.7, 'the best three agree; a fourth does not count')
     t.equal(matterScore([0.95, 0.3, 0.2], 'mean', 0, 0.7, 0.95), 0.95, 'the same caller’s appeal links a repeat alone')
+  })
+
+  await t.test('the matter an appeal joins, for the linker and the trainer alike', async (t) => {
+    const fit = (id: string, joined: number, unplacedOnly = false, passing = 1) => ({ id, joined, passing, unplacedOnly })
+    t.equal(chooseMatter([fit('a', 0.8), fit('b', 0.9)], 0.7), 'b', 'the best score')
+    t.equal(chooseMatter([fit('a', 0.8, false, 4), fit('b', 0.82, false, 1)], 0.7), 'a', 'more agreeing members break a near-tie')
+    t.equal(chooseMatter([fit('a', 0.6)], 0.7), undefined, 'nothing passes')
+    t.equal(chooseMatter([fit('a', 0.9, true), fit('b', 0.75)], 0.7), undefined, 'a report with no comparable place, two matters fit: an agent decides')
+    t.equal(chooseMatter([fit('a', 0.9, true), fit('b', 0.6)], 0.7), 'a', 'one matter fits')
+    t.equal(chooseMatter([fit('a', 0.9), fit('b', 0.75)], 0.7), 'a', 'a placed match is no guess')
   })
 
   await t.test('a word every appeal uses weighs less than a word two appeals share', async (t) => {

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import { deleteByPrefix } from '../../queue/delete-prefix.ts'
 import { MatterLinker, type ScoredPair, type VetoedPair } from '../linker.ts'
-import { matterPreference, matterScore, unplacedChoiceOpen, useModel, type MergeModel } from '../merge-model.ts'
+import { chooseMatter, matterScore, useModel, type MatterFit, type MergeModel } from '../merge-model.ts'
 import { FEATURES } from '../pair-features.ts'
 import type { LabeledAppeal } from './dataset.ts'
 
@@ -43,15 +43,15 @@ export async function collectPairs(
   const prefix = `train-${randomUUID()}`
   const pairs = new Map<string, ScoredPair[]>()
   const conflicts = new Map<string, string[]>()
-  const vetoes = new Map<string, VetoedPair[]>()
+  const vetoed = new Map<string, VetoedPair[]>()
   useModel(NEVER)
   const linker = new MatterLinker({
     redis,
     keyPrefix: prefix,
-    onScored: (id, seen, against, vetoed) => {
+    onScored: (id, seen, against, rules) => {
       pairs.set(id, seen)
       conflicts.set(id, against)
-      vetoes.set(id, vetoed)
+      vetoed.set(id, rules)
     },
   })
   try {
@@ -69,7 +69,7 @@ export async function collectPairs(
     truth: new Map(data.map((d) => [d.appeal.id, d.matter])),
     pairs,
     conflicts,
-    vetoed: vetoes,
+    vetoed,
   }
 }
 
@@ -100,11 +100,10 @@ export function rowsOf(sets: PairSet[]): { X: number[][]; y: number[]; w: number
 
 /**
  * The clustering the linker would make with a model: each appeal, in intake order, joins the
- * matter the linker would pick (matterPreference), unless another matter fits a report whose place
- * cannot be compared as well (unplacedChoiceOpen); folding and the incident rule are left out:
- * they are rare and the real eval runs them.
+ * matter the linker would pick (chooseMatter); folding and the incident rule are left out: they
+ * are rare and the real eval runs them.
  */
-export function simulate(s: PairSet, prob: (x: number[]) => number, threshold: number, join: MergeModel['join'], rivalBar = 1): Map<string, string> {
+export function simulate(s: PairSet, prob: (x: number[]) => number, threshold: number, join: MergeModel['join']): Map<string, string> {
   const cluster = new Map<string, string>()
   for (const id of s.ids) {
     const byCluster = new Map<string, number[]>()
@@ -126,24 +125,13 @@ export function simulate(s: PairSet, prob: (x: number[]) => number, threshold: n
     const apart = (s.vetoed.get(id) ?? []).filter((v) => v.veto === 'apart').map((v) => v.candidateId)
     const elsewhere = new Set([...(s.conflicts.get(id) ?? []), ...apart].map((o) => cluster.get(o)))
     const placed = new Set((s.pairs.get(id) ?? []).filter((p) => !p.unplaced).map((p) => cluster.get(p.candidateId)))
-    let best = -1
-    let into: string | undefined
-    const values = new Map<string, number>()
+    const fits: MatterFit[] = []
     for (const [c, ps] of byCluster) {
       if (elsewhere.has(c) && !placed.has(c)) continue
-      const v = matterScore(ps, join, against.get(c) ?? 0, threshold, own.get(c) ?? 0)
-      values.set(c, v)
-      const value = matterPreference(v, ps.filter((p) => p >= threshold).length)
-      if (v >= threshold && value > best) {
-        best = value
-        into = c
-      }
+      const joined = matterScore(ps, join, against.get(c) ?? 0, threshold, own.get(c) ?? 0)
+      fits.push({ id: c, joined, passing: ps.filter((p) => p >= threshold).length, unplacedOnly: !placed.has(c) })
     }
-    // As the linker: matched only where places cannot be compared, and another matter fits nearly as well.
-    if (into !== undefined && !placed.has(into)) {
-      const others = [...values].filter(([c]) => c !== into).map(([, v]) => v)
-      if (unplacedChoiceOpen(true, others, { threshold, rivalBar })) into = undefined
-    }
+    const into = chooseMatter(fits, threshold)
     cluster.set(id, into ?? id)
   }
   return cluster

@@ -30,8 +30,6 @@ const LAMBDAS = [0.3, 1, 3, 10]
 const THRESHOLDS = Array.from({ length: 16 }, (_, i) => Math.round((0.2 + i * 0.05) * 100) / 100)
 const MIN_PRECISION = 0.9
 const JOINS: MergeModel['join'][] = ['max', 'noisy-or', 'mean']
-/** How close another matter may come before a report joined only where places cannot be compared stays alone. */
-const RIVAL_BARS = [1, 0.75, 0.5]
 /** Objective differences this small are ties: the larger regularisation wins, then the higher of the two groups' lower precision. */
 const TIE = 0.01
 
@@ -69,12 +67,12 @@ async function main(): Promise<void> {
 
     // Out-of-fold pair counts per (lambda, threshold), pooled within each group of sets; the
     // objective is the mean F1 of the two groups, each group's precision at least MIN_PRECISION.
-    let best = { lambda: 1, threshold: 0.5, join: 'max' as MergeModel['join'], rivalBar: 1, f1: -1, margin: 0, p: 0, r: 0, old: '', ind: '' }
+    let best = { lambda: 1, threshold: 0.5, join: 'max' as MergeModel['join'], f1: -1, margin: 0, p: 0, r: 0, old: '', ind: '' }
     for (const lambda of LAMBDAS) {
       const folds = sets.map((s) => ({ s, m: fitWithout(sets, s, lambda) }))
-      for (const [join, threshold, rivalBar] of JOINS.flatMap((j) => THRESHOLDS.flatMap((t) => RIVAL_BARS.map((b) => [j, t, b] as const)))) {
+      for (const [join, threshold] of JOINS.flatMap((j) => THRESHOLDS.map((t) => [j, t] as const))) {
         const res = folds.map(({ s, m }) => {
-          const r = pairMetrics(simulate(s, (x) => predict(m, x), threshold, join, rivalBar), s.truth)
+          const r = pairMetrics(simulate(s, (x) => predict(m, x), threshold, join), s.truth)
           return { independent: s.independent, tp: r.precision * r.predictedPairs, pred: r.predictedPairs, truth: r.truePairs }
         })
         const old = pooled(res.filter((x) => !x.independent))
@@ -82,25 +80,25 @@ async function main(): Promise<void> {
         const all = pooled(res)
         const f1 = (old.f1 + ind.f1) / 2
         const show = (g: { p: number; r: number; f1: number }) => `P=${fmt(g.p)} R=${fmt(g.r)} F1=${fmt(g.f1)}`
-        if (VERBOSE) process.stderr.write(`lambda=${lambda} ${join} t=${threshold} bar=${rivalBar}: older ${show(old)}; independent ${show(ind)}\n`)
+        if (VERBOSE) process.stderr.write(`lambda=${lambda} ${join} t=${threshold}: older ${show(old)}; independent ${show(ind)}\n`)
         // Near-ties (the sets are small: 0.01 of F1 is a few pairs) go to the simpler model (the
         // stronger regularisation, as the one-standard-error rule does), then to the safer precision.
         const margin = Math.min(old.p, ind.p)
         const tied = Math.abs(f1 - best.f1) <= TIE
         const better = f1 > best.f1 + TIE || (tied && (lambda > best.lambda || (lambda === best.lambda && margin > best.margin)))
         if (old.p >= MIN_PRECISION && ind.p >= MIN_PRECISION && better) {
-          best = { lambda, threshold, join, rivalBar, f1, margin, p: all.p, r: all.r, old: show(old), ind: show(ind) }
+          best = { lambda, threshold, join, f1, margin, p: all.p, r: all.r, old: show(old), ind: show(ind) }
         }
       }
     }
     process.stderr.write(
-      `chosen by leave-one-set-out CV: lambda=${best.lambda} threshold=${best.threshold} join=${best.join} rivalBar=${best.rivalBar}; older sets ${best.old}; independent sets ${best.ind}\n`,
+      `chosen by leave-one-set-out CV: lambda=${best.lambda} threshold=${best.threshold} join=${best.join}; older sets ${best.old}; independent sets ${best.ind}\n`,
     )
 
     // Cross-validated figures by the real linker: each set linked with the model fitted without it.
     const cv: Record<string, string> = {}
     for (const s of sets) {
-      useModel(asModel(fitWithout(sets, s, best.lambda), best.threshold, { join: best.join, rivalBar: best.rivalBar }))
+      useModel(asModel(fitWithout(sets, s, best.lambda), best.threshold, { join: best.join }))
       const r = await runEval(redis, s.data, s.persons)
       cv[s.name] = `P=${fmt(r.all.precision)} R=${fmt(r.all.recall)} F1=${fmt(r.all.f1)} big=${r.big.found}/${r.big.total}`
       process.stderr.write(`cv ${s.name}: merge: ${cv[s.name]}\n`)
@@ -110,7 +108,6 @@ async function main(): Promise<void> {
     const final = fitWithout(sets, undefined, best.lambda)
     const model = asModel(final, best.threshold, {
       join: best.join,
-      rivalBar: best.rivalBar,
       trainedOn: TRAINING_SETS.map(([name]) => name),
       lambda: best.lambda,
       pooledCv: { olderSets: best.old, independentSets: best.ind },
