@@ -32,6 +32,23 @@ t.test('senses: the everyday words of a kind of problem', async (t) => {
   t.ok(senses('孩子吃完盒饭肚子疼').includes('food'))
 })
 
+t.test('senses: a word that holds a cue but means something else tells nothing', async (t) => {
+  t.notOk(senses('健身房关门了，老板电话打不通').includes('drain'), '电话打不通 is no blocked drain')
+  t.ok(senses('楼下下水不通，一直往上返').includes('drain'))
+  t.notOk(senses('老人心脏不好，半夜惊醒').includes('garbage'), '心脏 is no dirt')
+  t.ok(senses('楼道里脏得很').includes('garbage'))
+  t.notOk(senses('油烟对周边居民影响较大').includes('noise'), '影响 is no sound')
+  t.notOk(senses('敲门说了也不理').includes('noise'))
+  t.ok(senses('半夜还咚咚的敲').includes('noise'))
+  t.notOk(senses('来电人反映小区停水').includes('power'), '来电人 is the caller, not the power coming back')
+  t.notOk(senses('村里一滴水都没有').includes('leak'), 'not a drip')
+  t.notOk(senses('主管道爆裂，周边停水').includes('road'), 'a burst main, not a cracked road')
+  t.notOk(senses('工地夜间作业到两点').includes('school'), 'night work, not homework')
+  t.notOk(senses('家里有燃气味，不敢开灯').includes('light'))
+  t.notOk(senses('我家线路老化老跳闸').includes('bus'))
+  t.notOk(senses('老人还要吃药做饭').includes('medical'))
+})
+
 t.test('senses: what a caller says before "另外一个事" is the matter raised before', async (t) => {
   t.same(senses('前几天反映过暖气，今天是另外一个事，8号楼2单元电梯又坏了'), ['elevator'])
   const fumes = senses('今天不是工地那个事，是楼下饭店的油烟')
