@@ -49,6 +49,14 @@ t.test('senses: a word that holds a cue but means something else tells nothing',
   t.notOk(senses('老人还要吃药做饭').includes('medical'))
 })
 
+t.test('problems: a word of one problem inside the word of another', async (t) => {
+  const topics = (content: string) => readAppeal(appeal({ content, phone: '13500000001' })).features.topics
+  t.equal(topics('上礼拜问过退休工资没到的事，还没人回话')[0], 'pension', '退休工资 is a pension, not unpaid wages')
+  t.equal(topics('工地拖欠我们三个月工资')[0], 'wages')
+  t.equal(topics('不是开始烧暖气了嘛，我们12号楼一点都不热，暖气片冰凉')[0], 'heating-cold', 'the complaint, not a question about the start')
+  t.equal(topics('今年什么时候开始烧暖气')[0], 'heating-start')
+})
+
 t.test('senses: what a caller says before "另外一个事" is the matter raised before', async (t) => {
   t.same(senses('前几天反映过暖气，今天是另外一个事，8号楼2单元电梯又坏了'), ['elevator'])
   const fumes = senses('今天不是工地那个事，是楼下饭店的油烟')
