@@ -49,6 +49,13 @@ t.test('senses: a word that holds a cue but means something else tells nothing',
   t.notOk(senses('老人还要吃药做饭').includes('medical'))
 })
 
+t.test('senses: whom the caller asked and where the children go are circumstances, not the problem', async (t) => {
+  t.same(senses('电梯从昨天就停了，物业说等配件'), ['elevator'])
+  t.same(senses('物业什么都不管，门口都没人守'), ['property'], 'the property company is the problem when nothing else is')
+  t.notOk(senses('一下雨积水半米深，娃娃上学都是大人背过去的').includes('school'))
+  t.ok(senses('学校让每个学生都订教辅').includes('school'))
+})
+
 t.test('problems: a word of one problem inside the word of another', async (t) => {
   const topics = (content: string) => readAppeal(appeal({ content, phone: '13500000001' })).features.topics
   t.equal(topics('上礼拜问过退休工资没到的事，还没人回话')[0], 'pension', '退休工资 is a pension, not unpaid wages')
