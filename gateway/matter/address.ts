@@ -33,7 +33,7 @@ export interface Places {
 const HAN = '\\p{Script=Han}'
 
 /** Words that end like a place but are not one: "我们小区", "这个小区", "满马路", "十字路口". */
-const STOP_CHARS = /[我们你他她它的了在是有这那个哪都也就说到从往向去来给把被让对跟与及或还又再很太不没上下外前后边面旁附近整全每各该此其啥么什怎样呢吗吧呀啦嘛条口段头号楼走线公道一二三四五六七八九十字岔半小大老满过找政请]/u
+const STOP_CHARS = /[我们你他她它的了在是有这那个哪都也就说到从往向去来给把被让对跟与及或还又再很太不没上下外前后边面旁附近整全每各该此其啥么什怎样呢吗吧呀啦嘛条口段号楼走线公道一二三四五六七八九十字岔半小大老满过找政请]/u
 /** 马路 is "the street": 满马路, 过马路 are no road names, 驿马路 is. */
 const STOP_STEM = /^(?:.马|..城)$/u
 /** 跑路 (abscond), 修路, 让路, 堵路 ...: a verb before 路 is no road name. */
@@ -123,8 +123,11 @@ const SHOP_KIND_RE =
   /(生鲜|超市|商店|便利店|健身房|健身|理发店|美发|火锅店|饭店|餐馆|面馆|牛肉面|烧烤|诊所|药店|驿站|快递|加油站|菜市场|出租车|网约车|公交|饲料厂|劳务|美容院|美容|美甲|洗车|培训|早教)/gu
 
 function okStem(stem: string): boolean {
-  return !STOP_CHARS.test(stem) && !(STOP_STEM.test(stem) && /^[满过上在大到穿横走条的个下沿]/u.test(stem))
+  return !STOP_CHARS.test(stem) && !(STOP_STEM.test(stem) && /^[满过上在大到穿横走条的个下沿]/u.test(stem)) && !NOT_TOU.test(stem)
 }
+
+/** 头 ends names (码头街, 桥头村, 滩头路) but not where it says "side" or "end" (里头, 东头, 那头, 路头). */
+const NOT_TOU = /(?:^头|[里外上下前后东西南北这那两尽街路巷门村楼]头)/u
 
 /** A word or a place's last character before 和 makes it "and" (商户和小区, 建材路和果园街). */
 const BEFORE_AND = /^(?:\p{Script=Han}{2,}|[我你他她它们路街区村园苑巷道楼店场院站厂校门])$/u
@@ -240,7 +243,8 @@ export function extractPlaces(text: string): Places {
     const stem = m[1]!
     // "东风路加油站": the stem is the road, already taken as one.
     // "清和嘉园广场": the stem is the compound's suffix, the compound is taken already.
-    if (!okStem(stem) || /[路街道巷区村]$/u.test(stem) || COMPOUND_ONLY.test(stem)) continue
+    // "码头街开面馆": a road's last character and a verb are no business's name.
+    if (!okStem(stem) || /[路街道巷区村]$/u.test(stem) || ADMIN_CHAR.test(stem[0]!) || COMPOUND_ONLY.test(stem)) continue
     out.entities.push(soundKey(stem))
   }
   // Stations are landmarks by themselves: 火车站, 汽车西站, 高铁站 (their exits draw touts and taxis),

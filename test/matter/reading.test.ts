@@ -130,6 +130,16 @@ t.test('places: 口 ends village names (岔口村), not 路口 or 门口', async
   t.same(places('门口村里').compounds, [])
 })
 
+t.test('places: 头 ends names (码头街, 桥头村), not where it says "side" (东头, 里头)', async (t) => {
+  t.equal(places('我在码头街开面馆的').roads.length, 1)
+  t.same(places('码头街这面馆还是没水').roads, places('码头街12号').roads)
+  t.same(places('我在码头街开面馆的').entities, [], '街开 is no business')
+  t.equal(places('桥头村的自来水').compounds.length, 1)
+  t.same(places('村东头那个垃圾堆').compounds, [])
+  t.same(places('西头一个洗车店').entities, [])
+  t.same(places('街里头的路灯').roads, [])
+})
+
 t.test('places: a numbered school is one place however it is called', async (t) => {
   const school = places('七里区第三小学').entities
   t.same(school.length, 1)
