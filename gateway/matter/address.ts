@@ -77,7 +77,10 @@ function compoundMatches(text: string): { stem: string; suffix: string; end: num
     const m = COMPOUND_AT.exec(text)
     const stem = m?.[1]
     const suffix = m?.[2] ?? ''
-    if (m && stem && (okStem(stem) || kouVillage(stem, suffix)) && !ADMIN_CHAR.test(stem) && !(suffix === '园' && NOT_COMPOUND_YUAN.test(stem)) && !(suffix === '里' && !namesLi(stem, text.slice(i + m[0].length)))) {
+    if (m && stem && EMPLOYER.test(stem[1]!) && HOUSING.test(suffix) && i > 0 && unitName(text[i - 1]! + stem[0]!)) {
+      // 纺织厂家属院: the work unit's housing is named by the unit (employerHousing), not 织厂.
+      i += m[0].length
+    } else if (m && stem && (okStem(stem) || kouVillage(stem, suffix)) && !ADMIN_CHAR.test(stem) && !(suffix === '园' && NOT_COMPOUND_YUAN.test(stem)) && !(suffix === '里' && !namesLi(stem, text.slice(i + m[0].length)))) {
       out.push({ stem, suffix, end: i + m[0].length })
       i += m[0].length
     } else if (m && stem && suffix.length === 1 && ADMIN_CHAR.test(stem[0]!) && okStem(stem[1]! + suffix) && !ADMIN_CHAR.test(stem[1]!)) {
@@ -87,6 +90,20 @@ function compoundMatches(text: string): { stem: string; suffix: string; end: num
   }
   return out
 }
+/** A work unit (factory, bureau, station, depot ...) whose housing is named after it. */
+const EMPLOYER = /[厂局站所矿队库场]/u
+const HOUSING = /^(?:家属院|家属楼|宿舍|生活区|小区)$/u
+/**
+ * 单位家属院: housing named after the work unit that built it — 纺织厂家属院, 老纺织厂的家属院,
+ * 纺织厂宿舍, 机修厂家属楼 are one place, keyed by the unit's two-character name (纺织, 机修), with
+ * or without 的, whatever stands before it (雁北区坊织厂: an ASR slip meets by sound). A unit of
+ * one character and its kind (区|粮站家属院) is named as any compound is (粮站).
+ */
+function unitName(name: string): boolean {
+  return okStem(name) && !ADMIN_CHAR.test(name)
+}
+const EMPLOYER_HOUSING = /(\p{Script=Han}{2})([厂局站所矿队库场])的?(?:家属院|家属楼|宿舍|生活区|小区)/gu
+
 /** A numbered primary school as the normalised text writes it (3小, text-normalize.ts). */
 const PRIMARY_RE = new RegExp(`(?<!\\d)(\\d{1,2})小(?=${PRIMARY_AFTER})`, 'gu')
 /** A bus route's number in digits and what follows it (9路车, 9路又早收了, 9路的司机): no road is named 9路. */
@@ -209,6 +226,12 @@ export function extractPlaces(text: string): Places {
     out.stems.push(soundKey(stem))
     if (suffix === '校区') out.entities.push(soundKey(stem))
   }
+  for (const m of text.matchAll(EMPLOYER_HOUSING)) {
+    const name = m[1]!
+    if (!unitName(name)) continue
+    out.compounds.push(soundKey(name))
+    out.stems.push(soundKey(name))
+  }
   // Roads, in order of appearance, to find intersections (two roads joined by 和/与/跟 or nothing).
   const roads: { key: string; end: number; start: number }[] = []
   for (const m of text.matchAll(ROAD_RE)) {
@@ -254,7 +277,7 @@ export function extractPlaces(text: string): Places {
   }
   for (const m of text.matchAll(/(\p{Script=Han}{2})站(?![台着住起])/gu)) {
     const stem = m[1]!
-    if (okStem(stem) && !/^(?:火车|汽车|客运|高铁|地铁|加油|换热|快递|公交|车站)$/u.test(stem) && !/[东西南北中驿]$/u.test(stem)) {
+    if (okStem(stem) && !ADMIN_CHAR.test(stem) && !/^(?:火车|汽车|客运|高铁|地铁|加油|换热|快递|公交|车站)$/u.test(stem) && !/[东西南北中驿]$/u.test(stem)) {
       out.entities.push(`station:${soundKey(stem)}`)
     }
   }

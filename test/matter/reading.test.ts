@@ -140,6 +140,18 @@ t.test('places: 头 ends names (码头街, 桥头村), not where it says "side" 
   t.same(places('街里头的路灯').roads, [])
 })
 
+t.test('places: the housing of a work unit is named by the unit (纺织厂家属院 = 纺织厂的家属院 = 纺织厂宿舍)', async (t) => {
+  const unit = places('纺织厂家属院').compounds
+  t.equal(unit.length, 1)
+  t.same(places('驼铃街88号院，就是老纺织厂的家属院').compounds, unit)
+  t.same(places('纺织厂宿舍楼道里一股臭味').compounds, unit)
+  t.same(places('雁北区坊织厂家属楼').compounds, unit, 'an ASR slip of the unit, a district before it')
+  t.notSame(places('机修厂家属院').compounds, unit)
+  t.equal(places('河口区粮站家属院').compounds.length, 1, 'a one-character unit and its kind: 粮站')
+  t.same(places('河口区粮站家属院').entities, [], '区粮 is no station')
+  t.same(places('学生宿舍').compounds, [])
+})
+
 t.test('places: a numbered school is one place however it is called', async (t) => {
   const school = places('七里区第三小学').entities
   t.same(school.length, 1)
