@@ -177,8 +177,9 @@ function homeOf(f: AppealFeatures): string[] {
  * The rule of the labelling guide that keeps a pair apart before the model is asked, if any: another
  * place for sure, an incident days over, another matter in the caller's words, one firm at two
  * sites, a request that is only context, a praise beside something else; for different citizens
- * also a generic question, two places named with nothing shared, two personal cases, and places
- * that cannot be compared when the kind of problem was reported at several other places too.
+ * also a generic question, two places named with nothing shared, two home compounds with a
+ * lasting problem, two personal cases, and places that cannot be compared when the kind of
+ * problem was reported at several other places too.
  */
 function vetoOf(p: {
   a: AppealFeatures
@@ -190,6 +191,8 @@ function vetoOf(p: {
   firmTwoSites: boolean
   context: boolean
   apart: boolean
+  /** Each puts a lasting (not acute) problem in its own home compound and names the other's only in passing. */
+  twoHomes: boolean
   /** Places that cannot be compared, and several other places reported the same kind of problem. */
   ambiguous: boolean
 }): string | undefined {
@@ -202,6 +205,7 @@ function vetoOf(p: {
   if (p.citizen) return undefined
   if (p.a.generic || p.b.generic) return 'generic'
   if (p.apart) return 'apart'
+  if (p.twoHomes) return 'two-homes'
   if (isPersonal(p.a.topics) && isPersonal(p.b.topics)) return 'personal'
   // Which of the places it is, is for an agent to say (as with two bursts that morning).
   if (p.ambiguous) return 'ambiguous'
@@ -280,13 +284,17 @@ export function scorePair(a: AppealFeatures, b: AppealFeatures, ctx: PairContext
   const unplaced = placeless || pinVsName
   // The same caller saying "今天是另外一个事" about another problem (rule 5).
   const otherMatter = citizen && (a.otherMatter === true || b.otherMatter === true) && (topic === undefined || topic < 0.75)
-  const veto = vetoOf({ a, b, citizen, hardConflict: place.hardConflict, stale, otherMatter, firmTwoSites, context, apart, ambiguous: unplaced && rivals >= AMBIGUOUS_RIVALS })
+  // Two home compounds and a lasting problem (garbage, heating, a leak): two places (rule 4). An
+  // acute incident (a burst main, a power cut) reaches several compounds and stays for the model.
+  const twoHomes = place.twoHomes && place.value < 0.6 && acute === undefined
+  const veto = vetoOf({ a, b, citizen, hardConflict: place.hardConflict, stale, otherMatter, firmTwoSites, context, apart, twoHomes, ambiguous: unplaced && rivals >= AMBIGUOUS_RIVALS })
   const reasons: ReasonCode[] = []
   if (citizen) reasons.push('same-citizen')
   reasons.push(...place.reasons)
   if (topic === 1) reasons.push('same-problem')
   else if (topic !== undefined && topic >= 0.75) reasons.push('related-problem')
-  if (veto) return { score: 0, reasons, same: false, sameCitizen: citizen, conflict, sameProblem: topic === 1, placeConflict: place.hardConflict, veto, unplaced }
+  // Two homes are another place for sure: the member counts against its matter (linker.ts).
+  if (veto) return { score: 0, reasons, same: false, sameCitizen: citizen, conflict, sameProblem: topic === 1, placeConflict: place.hardConflict || twoHomes, veto, unplaced }
 
   const sound = dice(bigramsOf(a), bigramsOf(b))
   const words = cosine(a.words ?? [], a.wordW ?? [], b.words ?? [], b.wordW ?? [])

@@ -88,7 +88,7 @@ export function termsOf(normalized: string, address = '', problemFrom = 0): Term
 }
 
 /** Names spoken as places in a tagged text (sound keys, in order). */
-function namesIn(tagged: { word: string; tag: string }[]): string[] {
+function namesIn(tagged: { word: string; tag: string }[], inAddress = false): string[] {
   const out: string[] = []
   for (let i = 0; i < tagged.length; i++) {
     const { word, tag } = tagged[i]!
@@ -106,12 +106,29 @@ function namesIn(tagged: { word: string; tag: string }[]): string[] {
     const kind = PLACE_KIND.test(next) || (next.length === 1 && PLACE_KIND.test(after))
     // 石门|一村 and 石门|二村 are two villages: a numbered kind stays part of the name.
     if (NUMBERED_KIND.test(next)) out.push(soundKey(word + next))
-    else if (kind || tag === 'ns' || tag === 'nt') out.push(soundKey(word))
+    else if (kind) out.push(soundKey(word))
+    else if ((tag === 'ns' || tag === 'nt') && (inAddress || saidAsPlace(tagged, i)) && !RELATIVE_PLACE.test(word)) out.push(soundKey(word))
   }
   return [...new Set(out)]
 }
 
+/**
+ * jieba tags many everyday words as places (礼拜, 东西, 天冷, 大街, 壶底 are ns in its dictionary):
+ * in the text, a word so tagged is a name only where it is said as a place — after 在/到/去/住/靠
+ * or 我们/那个, or before 那边/附近/门口/旁边/一带 (在兴隆那边, 我们滨河这一片). In the address
+ * field every word is about a place.
+ */
+function saidAsPlace(tagged: { word: string; tag: string }[], i: number): boolean {
+  const before = tagged[i - 1]?.word ?? ''
+  const after = tagged[i + 1]?.word ?? ''
+  return BEFORE_PLACE.test(before) || AFTER_PLACE.test(after)
+}
+const BEFORE_PLACE = /^(?:在|到|去|住|靠|往|从|近|我们|咱们|那个|这个|就是|是|那|这)$/u
+const AFTER_PLACE = /^(?:那边|这边|那儿|这儿|那块|这块|那片|这片|那一片|这一片|附近|旁边|边上|门口|对面|一带|周边|片区|路口|口子|那里|这里|东边|西边|南边|北边|楼上|楼下|后面|前面|里面|村)$/u
+/** 北门, 东侧, 南边: where at some place, not which place. */
+const RELATIVE_PLACE = /^[东西南北前后][门侧边面头]$/u
+
 function landmarksOf(address: string): string[] {
   if (!address) return []
-  return namesIn(segmenter().tag(address.slice(0, 60), true)).slice(0, MAX_LANDMARKS)
+  return namesIn(segmenter().tag(address.slice(0, 60), true), true).slice(0, MAX_LANDMARKS)
 }

@@ -39,6 +39,16 @@ t.test('what counts as one matter', async (t) => {
     t.not(b.matterId, a.matterId)
   })
 
+  await t.test('another village asking whether its garbage is the same contractor is its own matter, even beside a report that names no village', async (t) => {
+    const a = await linker.link(appeal({ content: '青松村的垃圾好几天没人拉了，臭得很', phone: '13100000101', address: '西固区青松村' }))
+    const b = await linker.link(appeal({ content: '我们村口的垃圾都堆成山了，一个礼拜没人清运', phone: '13100000102', address: '青松村村口' }))
+    const c = await linker.link(appeal({ content: '村口垃圾没人管，味道太大了', phone: '13100000103' }))
+    const d = await linker.link(appeal({ content: '青竹村的垃圾也没人拉，是不是跟青松村一个承包的', phone: '13100000104', address: '西固区青竹村' }))
+    t.equal(b.matterId, a.matterId)
+    t.not(d.matterId, a.matterId, 'each puts the garbage in its own village')
+    t.not(d.matterId, c.matterId)
+  })
+
   await t.test('a praise mentioning an outage is a praise of its own', async (t) => {
     const a = await linker.link(appeal({ content: '清水湾小区停电两天了，一直没人来修', phone: '13100000041', address: '清水湾小区' }))
     const b = await linker.link(appeal({ content: '停电期间清水湾社区网格员挨家挨户送蜡烛，特此表扬', phone: '13100000042', address: '清水湾小区' }))

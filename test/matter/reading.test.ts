@@ -152,6 +152,16 @@ t.test('places: the housing of a work unit is named by the unit (纺织厂家属
   t.same(places('学生宿舍').compounds, [])
 })
 
+t.test('names spoken as places: words jieba tags as places count only where said as one', async (t) => {
+  const names = (content: string, address?: string) => readAppeal(appeal({ content, phone: '13500000001', ...(address ? { address } : {}) })).features.landmarks ?? []
+  t.same(names('我上个礼拜刚充了两千，教练都联系不上了'), [], '礼拜 is a week')
+  t.same(names('接的水底下沉一层黄泥一样的东西'), [], '东西 is a thing')
+  t.same(names('天冷在站上冻了半小时'), [])
+  t.equal(names('我们兴隆那边停水了').length, 1, 'a name said as a place')
+  t.same(names('我们兴隆那边停水了'), names('兴隆街夜市'))
+  t.same(names('水是黄的', '七里区金穗苑北门').filter((n) => n === names('北门那边')[0]), [], '北门 is a gate of some place, not a place')
+})
+
 t.test('places: a numbered school is one place however it is called', async (t) => {
   const school = places('七里区第三小学').entities
   t.same(school.length, 1)

@@ -28,7 +28,13 @@ const VERBOSE = process.argv.includes('--verbose')
 
 const LAMBDAS = [0.3, 1, 3, 10]
 const THRESHOLDS = Array.from({ length: 16 }, (_, i) => Math.round((0.2 + i * 0.05) * 100) / 100)
-const MIN_PRECISION = 0.9
+/**
+ * The precision a setting must keep in both groups. The requirement is 0.90 on new appeals; the
+ * folds' precision spreads around the pooled figure (at a pooled 0.90 two of the six independent
+ * sets fell to 0.84-0.85, and the held-out merge-more/holdout2 to 0.82), so the pooled figure must
+ * clear it with a margin.
+ */
+const MIN_PRECISION = 0.92
 const JOINS: MergeModel['join'][] = ['max', 'noisy-or', 'mean']
 /** Objective differences this small are ties: the larger regularisation wins, then the higher of the two groups' lower precision. */
 const TIE = 0.01
