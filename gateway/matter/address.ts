@@ -106,8 +106,8 @@ const EMPLOYER_HOUSING = /(\p{Script=Han}{2})([厂局站所矿队库场])的?(?:
 
 /** A numbered primary school as the normalised text writes it (3小, text-normalize.ts). */
 const PRIMARY_RE = new RegExp(`(?<!\\d)(\\d{1,2})小(?=${PRIMARY_AFTER})`, 'gu')
-/** A bus route's number in digits and what follows it (9路车, 9路又早收了, 9路的司机): no road is named 9路. */
-const ROUTE_RE = /(?<![\da-z-])(\d{1,3})路(?=公交|车|末班|大巴|改|调|线|站|司机|的|从|是|怎么|以后|这|那|在|晚上|早上|最后|又|一直|每天|经常|老是|等|今天|\s|$)/gu
+/** A bus route's number in digits, with the letter of an express or night line (k9, b2), and what follows it (9路车, 9路又早收了, k9路末班车): no road is named 9路. */
+const ROUTE_RE = /(?<![\da-z-])([a-z]?\d{1,3})路(?=公交|车|末班|大巴|改|调|线|站|司机|的|从|是|怎么|以后|这|那|在|晚上|早上|最后|又|一直|每天|经常|老是|等|今天|\s|$)/gu
 const ROAD_RE = /(\p{Script=Han}{2})(大道|大街|路|街|巷)/gu
 const DISTRICT_RE = /(?:^|[^\p{Script=Han}]|市|省|在|是)(\p{Script=Han}{2})(区|县)(?!\p{Script=Han}*?(?:中心|政府)$)/gu
 const TOWN_RE = /(\p{Script=Han}{2})(镇|街道)/gu

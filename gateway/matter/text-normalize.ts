@@ -82,6 +82,8 @@ function numeralsToDigits(s: string): string {
       const v = chineseNumber(n)
       return v === undefined ? m : `${v}路`
     })
+    // A one-numeral route before what only a bus does (九路晚上的车, 九路又早收了); 五一路晚上的车 is a road's traffic.
+    .replace(/(?<![一二两三四五六七八九十百零〇\d])([两三四五六七八九])路(?=晚上的车|晚上没车|又早|又没车)/gu, (_m, n: string) => `${chineseNumber(n)}路`)
     .replace(/第([一二三四五六七八九十]{1,3})中学/g, (_m, n: string) => `${chineseNumber(n) ?? n}中`)
     .replace(/第(\d{1,2})中学/g, '$1中')
     // Primary schools too: 第三小学 = 第三实验小学 = 三小 (not 三小时, 同一小区, 一小块).
