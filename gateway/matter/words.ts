@@ -91,10 +91,12 @@ export function termsOf(normalized: string, address = '', problemFrom = 0): Term
 function namesIn(tagged: { word: string; tag: string }[], inAddress = false): string[] {
   const out: string[] = []
   for (let i = 0; i < tagged.length; i++) {
-    const { word, tag } = tagged[i]!
+    const { tag } = tagged[i]!
+    // 雁北|区瑞祥|花园: jieba joins the district's 区 to the name after it.
+    const word = ADMIN_LEAD.test(tagged[i]!.word) ? tagged[i]!.word.slice(1) : tagged[i]!.word
     if (word.length < 2 || !HAN.test(word) || PLACE_KIND.test(word) || FUNCTION_TAG.test(tag) || NOT_NAME_TAG.test(tag)) continue
-    // A district (红山区) is a district, not a landmark (address.ts reads districts).
-    if (/[区县]$/u.test(word)) continue
+    // A district (红山区, 榆中|区) is a district, not a landmark (address.ts reads districts).
+    if (/[区县]$/u.test(word) || /^(?:[区县]|市$)/u.test(tagged[i + 1]?.word ?? '')) continue
     const joined = NAME_AND_KIND.exec(word)
     if (joined) {
       out.push(soundKey(joined[1]!))
@@ -125,6 +127,7 @@ function saidAsPlace(tagged: { word: string; tag: string }[], i: number): boolea
 }
 const BEFORE_PLACE = /^(?:在|到|去|住|靠|往|从|近|我们|咱们|那个|这个|就是|是|那|这)$/u
 const AFTER_PLACE = /^(?:那边|这边|那儿|这儿|那块|这块|那片|这片|那一片|这一片|附近|旁边|边上|门口|对面|一带|周边|片区|路口|口子|那里|这里|东边|西边|南边|北边|楼上|楼下|后面|前面|里面|村)$/u
+const ADMIN_LEAD = /^[区县市镇]\p{Script=Han}{2,}$/u
 /** 北门, 东侧, 南边: where at some place, not which place. */
 const RELATIVE_PLACE = /^[东西南北前后][门侧边面头]$/u
 

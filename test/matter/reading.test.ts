@@ -160,6 +160,8 @@ t.test('names spoken as places: words jieba tags as places count only where said
   t.equal(names('我们兴隆那边停水了').length, 1, 'a name said as a place')
   t.same(names('我们兴隆那边停水了'), names('兴隆街夜市'))
   t.same(names('水是黄的', '七里区金穗苑北门').filter((n) => n === names('北门那边')[0]), [], '北门 is a gate of some place, not a place')
+  t.same(names('嗯', '雁北区瑞祥花园'), names('我们瑞祥花园的'), 'the district before a name is no part of it (雁北|区瑞祥|花园)')
+  t.same(names('停车收费不合理', '榆中区人民医院'), names('人民医院门口'), 'a district (榆中|区) is no landmark')
 })
 
 t.test('places: a numbered school is one place however it is called', async (t) => {
