@@ -76,6 +76,9 @@ export interface MatterFit {
   unplacedOnly: boolean
 }
 
+/** A second matter this close to the best fits an unplaced report about as well (chooseMatter). */
+export const RIVAL_GAP = 0.1
+
 /**
  * The matter an appeal joins, if any (the linker and the trainer's replay alike): the best of
  * those whose score passes the threshold — unless it is matched only where places cannot be
@@ -86,6 +89,6 @@ export function chooseMatter(fits: MatterFit[], threshold: number): string | und
   const rank = (f: MatterFit) => f.joined + 0.02 * Math.min(5, f.passing)
   let best: MatterFit | undefined
   for (const f of fits) if (f.joined >= threshold && (!best || rank(f) > rank(best))) best = f
-  if (best?.unplacedOnly && fits.some((f) => f !== best && f.joined >= threshold)) return undefined
+  if (best?.unplacedOnly && fits.some((f) => f !== best && (f.joined >= threshold || f.joined >= best!.joined - RIVAL_GAP))) return undefined
   return best?.id
 }

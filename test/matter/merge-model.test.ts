@@ -40,6 +40,7 @@ t.test('the fitted model', async (t) => {
     t.equal(chooseMatter([fit('a', 0.6)], 0.7), undefined, 'nothing passes')
     t.equal(chooseMatter([fit('a', 0.9, true), fit('b', 0.75)], 0.7), undefined, 'a report with no comparable place, two matters fit: an agent decides')
     t.equal(chooseMatter([fit('a', 0.9, true), fit('b', 0.6)], 0.7), 'a', 'one matter fits')
+    t.equal(chooseMatter([fit('a', 0.72, true), fit('b', 0.66)], 0.7), undefined, 'the other fits about as well, though just under the threshold: an agent decides')
     t.equal(chooseMatter([fit('a', 0.9), fit('b', 0.75)], 0.7), 'a', 'a placed match is no guess')
   })
 

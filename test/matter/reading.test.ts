@@ -30,6 +30,13 @@ t.test('senses: the everyday words of a kind of problem', async (t) => {
   t.ok(senses('阳台晾的衣服一收回来全是土').includes('dust'))
   t.ok(senses('我前天打过电话，到现在还是凉的').includes('heating'))
   t.ok(senses('孩子吃完盒饭肚子疼').includes('food'))
+  t.ok(senses('单元门口黑水横流的').includes('drain'))
+  t.ok(senses('晾在阳台的衣服全是孜然味').includes('smoke'))
+  t.same(senses('最近我家墙上裂了好几道缝'), ['building'], 'a cracked wall, not a cracked road')
+  t.ok(senses('门口人行道上停满了车').includes('parking'))
+  t.ok(senses('暖气片接头呲开了，漏到楼下了').includes('leak'))
+  t.ok(senses('干了三个月，一分钱没见着').includes('wages'))
+  t.ok(senses('物业能不能自己说涨就涨').includes('money'))
 })
 
 t.test('senses: a word that holds a cue but means something else tells nothing', async (t) => {
@@ -49,11 +56,13 @@ t.test('senses: a word that holds a cue but means something else tells nothing',
   t.notOk(senses('老人还要吃药做饭').includes('medical'))
 })
 
-t.test('senses: whom the caller asked and where the children go are circumstances, not the problem', async (t) => {
+t.test('senses: whom the caller asked and where the children go are circumstances, not the problem; 交房 and 校服 are problems', async (t) => {
   t.same(senses('电梯从昨天就停了，物业说等配件'), ['elevator'])
   t.same(senses('物业什么都不管，门口都没人守'), ['property'], 'the property company is the problem when nothing else is')
   t.notOk(senses('一下雨积水半米深，娃娃上学都是大人背过去的').includes('school'))
   t.ok(senses('学校让每个学生都订教辅').includes('school'))
+  t.ok(senses('学校强制学生统一购买冬季校服，价格460元一套').includes('school'), '校服 is a school problem beside its price')
+  t.ok(senses('合同约定九月底交房，现已逾期，工地上看不到人').includes('property'), '交房 is the problem, not whom they asked')
 })
 
 t.test('problems: a word of one problem inside the word of another', async (t) => {
