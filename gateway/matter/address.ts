@@ -104,6 +104,21 @@ function unitName(name: string): boolean {
 }
 const EMPLOYER_HOUSING = /(\p{Script=Han}{2})([厂局站所矿队库场])的?(?:家属院|家属楼|宿舍|生活区|小区)/gu
 
+/** Trades in a firm's name, between its brand and its form (鸿泰|建筑|劳务|有限公司). */
+const INDUSTRY = /^(?:建筑|建设|建工|劳务|工程|物业|科技|实业|商贸|贸易|置业|地产|餐饮|文化|传媒|教育|健身|服务|管理|发展|投资|环境|环保|清洁|保洁|物流|运输|装饰|装修|家政|信息|网络|食品|农业|汽车|医疗|电器|电子|机械|有限|股份|集团|公司)$/u
+
+/** "工程款已拨付劳务公司": paying a firm is no name of it. */
+const PAID_TO = /^(?:拨付|支付|付给|交给|转给|发给|拖欠|欠着)$/u
+
+/** The two characters before a trade word, when they can be a brand (鸿泰|建筑劳务, not 拨付|劳务). */
+function brandBefore(text: string, tradeAt: number): string | undefined {
+  let at = tradeAt
+  // Skip a second trade word (建筑|劳务): 鸿泰建筑劳务.
+  while (at >= 2 && INDUSTRY.test(text.slice(at - 2, at))) at -= 2
+  const brand = text.slice(at - 2, at)
+  return at >= 2 && /^\p{Script=Han}{2}$/u.test(brand) && okStem(brand) && !ADMIN_CHAR.test(brand) ? brand : undefined
+}
+
 /** A numbered primary school as the normalised text writes it (3小, text-normalize.ts). */
 const PRIMARY_RE = new RegExp(`(?<!\\d)(\\d{1,2})小(?=${PRIMARY_AFTER})`, 'gu')
 /** A bus route's number in digits, with the letter of an express or night line (k9, b2), and what follows it (9路车, 9路又早收了, k9路末班车): no road is named 9路. */
@@ -263,7 +278,9 @@ export function extractPlaces(text: string): Places {
     }
   }
   for (const m of text.matchAll(ENTITY_RE)) {
-    const stem = m[1]!
+    // 鸿泰建筑劳务有限公司: the brand (鸿泰) stands before the trade (建筑, 劳务), as in most firms' names.
+    const stem = INDUSTRY.test(m[1]!) ? brandBefore(text, m.index!) : m[1]!
+    if (stem === undefined || PAID_TO.test(stem)) continue
     // "东风路加油站": the stem is the road, already taken as one.
     // "清和嘉园广场": the stem is the compound's suffix, the compound is taken already.
     // "码头街开面馆": a road's last character and a verb are no business's name.

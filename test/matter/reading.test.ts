@@ -173,6 +173,12 @@ t.test('names spoken as places: words jieba tags as places count only where said
   t.same(names('停车收费不合理', '榆中区人民医院'), names('人民医院门口'), 'a district (榆中|区) is no landmark')
 })
 
+t.test('places: a firm is named by its brand, not its trade (鸿泰建筑劳务有限公司 = 鸿泰劳务)', async (t) => {
+  t.same(places('由鸿泰建筑劳务有限公司招用').entities, places('给鸿泰劳务干的').entities)
+  t.equal(places('给鸿泰劳务干的').entities.length, 1)
+  t.same(places('项目部称工程款已拨付劳务公司').entities, [], 'paying a firm names none')
+})
+
 t.test('places: a numbered school is one place however it is called', async (t) => {
   const school = places('七里区第三小学').entities
   t.same(school.length, 1)
