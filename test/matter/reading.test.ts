@@ -62,6 +62,9 @@ t.test('senses: whom the caller asked and where the children go are circumstance
   t.notOk(senses('一下雨积水半米深，娃娃上学都是大人背过去的').includes('school'))
   t.ok(senses('学校让每个学生都订教辅').includes('school'))
   t.ok(senses('学校强制学生统一购买冬季校服，价格460元一套').includes('school'), '校服 is a school problem beside its price')
+  t.notOk(senses('工地半夜还在干活，电锯声音吵得睡不着').includes('wages'), 'working at night is no unpaid work')
+  t.notOk(senses('健身房门锁上了，贴了个装修的条子，卡里的钱也不退').includes('noise'), 'a closed shop, not renovation noise')
+  t.notOk(senses('门口一辆废弃面包车长期占着车位，建议交警核查清拖').includes('traffic'), 'whom to send, not the problem')
   t.ok(senses('合同约定九月底交房，现已逾期，工地上看不到人').includes('property'), '交房 is the problem, not whom they asked')
 })
 
