@@ -54,9 +54,10 @@ export const JOIN_MEMBERS = 3
  */
 export function matterScore(ps: number[], join: MergeModel['join'] = 'max', conflicts = 0, threshold = 0.5, ownBest = 0): number {
   if (ps.length === 0) return 0
-  if (conflicts > 0 && conflicts > ps.filter((p) => p >= threshold).length) return 0
+  // The caller's own earlier appeal is a repeat whatever the others say (identity links repeats):
+  // members elsewhere do not outweigh it.
+  if (ownBest < threshold && conflicts > 0 && conflicts > ps.filter((p) => p >= threshold).length) return 0
   if (join === 'mean') {
-    // The caller's own earlier appeal is a repeat whatever the others say (identity links repeats).
     const top = [...ps].sort((a, b) => b - a).slice(0, JOIN_MEMBERS)
     return Math.max(top.reduce((a, p) => a + p, 0) / top.length, ownBest)
   }

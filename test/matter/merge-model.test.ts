@@ -23,6 +23,7 @@ t.test('the fitted model', async (t) => {
 
   await t.test('members at another place for sure outvote a weak match', async (t) => {
     t.equal(matterScore([0.8], 'max', 2, 0.7), 0, 'two members elsewhere, one match: elsewhere')
+    t.equal(matterScore([0.9, 0, 0], 'mean', 2, 0.7, 0.9), 0.9, 'the caller’s own earlier appeal: a repeat, though two members look elsewhere')
     t.equal(matterScore([0.8, 0.75], 'max', 1, 0.7), 0.8)
     t.ok(Math.abs(matterScore([0.5, 0.5], 'noisy-or') - 0.75) < 1e-9, 'noisy-or adds evidence up')
   })
