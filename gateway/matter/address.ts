@@ -93,15 +93,16 @@ function compoundMatches(text: string): { stem: string; suffix: string; end: num
 /** A work unit (factory, bureau, station, depot ...) whose housing is named after it. */
 const EMPLOYER = /[厂局站所矿队库场]/u
 const HOUSING = /^(?:家属院|家属楼|宿舍|生活区|小区)$/u
+/** A work unit's two-character name: no district, road or stop character in it. */
+function unitName(name: string): boolean {
+  return okStem(name) && !ADMIN_CHAR.test(name)
+}
 /**
  * 单位家属院: housing named after the work unit that built it — 纺织厂家属院, 老纺织厂的家属院,
  * 纺织厂宿舍, 机修厂家属楼 are one place, keyed by the unit's two-character name (纺织, 机修), with
  * or without 的, whatever stands before it (雁北区坊织厂: an ASR slip meets by sound). A unit of
  * one character and its kind (区|粮站家属院) is named as any compound is (粮站).
  */
-function unitName(name: string): boolean {
-  return okStem(name) && !ADMIN_CHAR.test(name)
-}
 const EMPLOYER_HOUSING = /(\p{Script=Han}{2})([厂局站所矿队库场])的?(?:家属院|家属楼|宿舍|生活区|小区)/gu
 
 /** Trades in a firm's name, between its brand and its form (鸿泰|建筑|劳务|有限公司). */

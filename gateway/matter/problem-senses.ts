@@ -65,7 +65,8 @@ export const SENSES: readonly SenseDef[] = [
 
 /**
  * The senses of a text whose place names were cut out (`|` where a name was): a cue counts when
- * it is in the text, once per sense, in order of first mention.
+ * it is in the text (a sense's `not` words cut out first), once per sense, in order of first
+ * mention; a sense found only by its `context` cues counts only when no other sense is found.
  */
 export function sensesOf(problemText: string): string[] {
   const found: { code: string; at: number; contextOnly: boolean }[] = []
@@ -89,7 +90,6 @@ export function sensesOf(problemText: string): string[] {
   const problems = found.filter((x) => !x.contextOnly)
   return (problems.length > 0 ? problems : found).map((x) => x.code)
 }
-
 
 /** The text with each of `words` blanked out, positions kept (so first mention still orders senses). */
 function masked(text: string, words: string[]): string {

@@ -127,7 +127,8 @@ function saidAsPlace(tagged: { word: string; tag: string }[], i: number): boolea
 }
 const BEFORE_PLACE = /^(?:在|到|去|住|靠|往|从|近|我们|咱们|那个|这个|就是|是|那|这)$/u
 const AFTER_PLACE = /^(?:那边|这边|那儿|这儿|那块|这块|那片|这片|那一片|这一片|附近|旁边|边上|门口|对面|一带|周边|片区|路口|口子|那里|这里|东边|西边|南边|北边|楼上|楼下|后面|前面|里面|村)$/u
-const ADMIN_LEAD = /^[区县市镇]\p{Script=Han}{2,}$/u
+/** 雁北|区瑞祥|花园: a district's last character jieba joined to the name after it. */
+const ADMIN_LEAD = /^[区县镇]\p{Script=Han}{2,}$/u
 /** 北门, 东侧, 南边: where at some place, not which place. */
 const RELATIVE_PLACE = /^[东西南北前后][门侧边面头]$/u
 
