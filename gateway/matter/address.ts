@@ -77,8 +77,8 @@ function compoundMatches(text: string): { stem: string; suffix: string; end: num
     const m = COMPOUND_AT.exec(text)
     const stem = m?.[1]
     const suffix = m?.[2] ?? ''
-    if (m && stem && EMPLOYER.test(stem[1]!) && HOUSING.test(suffix) && i > 0 && unitName(text[i - 1]! + stem[0]!)) {
-      // 纺织厂家属院: the work unit's housing is named by the unit (employerHousing), not 织厂.
+    if (m && stem && UNIT_KIND.test(stem[1]!) && HOUSING.test(suffix) && i > 0 && plainName(text[i - 1]! + stem[0]!)) {
+      // 纺织厂家属院: the work unit's housing is named by the unit (EMPLOYER_HOUSING), not 织厂.
       i += m[0].length
     } else if (m && stem && (okStem(stem) || kouVillage(stem, suffix)) && !ADMIN_CHAR.test(stem) && !(suffix === '园' && NOT_COMPOUND_YUAN.test(stem)) && !(suffix === '里' && !namesLi(stem, text.slice(i + m[0].length)))) {
       out.push({ stem, suffix, end: i + m[0].length })
@@ -90,11 +90,13 @@ function compoundMatches(text: string): { stem: string; suffix: string; end: num
   }
   return out
 }
-/** A work unit (factory, bureau, station, depot ...) whose housing is named after it. */
-const EMPLOYER = /[厂局站所矿队库场]/u
-const HOUSING = /^(?:家属院|家属楼|宿舍|生活区|小区)$/u
-/** A work unit's two-character name: no district, road or stop character in it. */
-function unitName(name: string): boolean {
+/** The kind of a work unit (factory, bureau, station, depot ...) whose housing is named after it. */
+const UNIT_KINDS = '厂局站所矿队库场'
+const HOUSING_KINDS = '家属院|家属楼|宿舍|生活区|小区'
+const UNIT_KIND = new RegExp(`[${UNIT_KINDS}]`, 'u')
+const HOUSING = new RegExp(`^(?:${HOUSING_KINDS})$`, 'u')
+/** A two-character name with no stop, district or road character in it (纺织, 鸿泰). */
+function plainName(name: string): boolean {
   return okStem(name) && !ADMIN_CHAR.test(name)
 }
 /**
@@ -103,7 +105,7 @@ function unitName(name: string): boolean {
  * or without 的, whatever stands before it (雁北区坊织厂: an ASR slip meets by sound). A unit of
  * one character and its kind (区|粮站家属院) is named as any compound is (粮站).
  */
-const EMPLOYER_HOUSING = /(\p{Script=Han}{2})([厂局站所矿队库场])的?(?:家属院|家属楼|宿舍|生活区|小区)/gu
+const EMPLOYER_HOUSING = new RegExp(`(\\p{Script=Han}{2})[${UNIT_KINDS}]的?(?:${HOUSING_KINDS})`, 'gu')
 
 /** Trades in a firm's name, between its brand and its form (鸿泰|建筑|劳务|有限公司). */
 const INDUSTRY = /^(?:建筑|建设|建工|劳务|工程|物业|科技|实业|商贸|贸易|置业|地产|餐饮|文化|传媒|教育|健身|服务|管理|发展|投资|环境|环保|清洁|保洁|物流|运输|装饰|装修|家政|信息|网络|食品|农业|汽车|医疗|电器|电子|机械|有限|股份|集团|公司)$/u
@@ -117,7 +119,7 @@ function brandBefore(text: string, tradeAt: number): string | undefined {
   // Skip a second trade word (建筑|劳务): 鸿泰建筑劳务.
   while (at >= 2 && INDUSTRY.test(text.slice(at - 2, at))) at -= 2
   const brand = text.slice(at - 2, at)
-  return at >= 2 && /^\p{Script=Han}{2}$/u.test(brand) && okStem(brand) && !ADMIN_CHAR.test(brand) ? brand : undefined
+  return at >= 2 && /^\p{Script=Han}{2}$/u.test(brand) && plainName(brand) ? brand : undefined
 }
 
 /** A numbered primary school as the normalised text writes it (3小, text-normalize.ts). */
@@ -244,7 +246,7 @@ export function extractPlaces(text: string): Places {
   }
   for (const m of text.matchAll(EMPLOYER_HOUSING)) {
     const name = m[1]!
-    if (!unitName(name)) continue
+    if (!plainName(name)) continue
     out.compounds.push(soundKey(name))
     out.stems.push(soundKey(name))
   }
@@ -295,7 +297,7 @@ export function extractPlaces(text: string): Places {
   }
   for (const m of text.matchAll(/(\p{Script=Han}{2})站(?![台着住起])/gu)) {
     const stem = m[1]!
-    if (okStem(stem) && !ADMIN_CHAR.test(stem) && !/^(?:火车|汽车|客运|高铁|地铁|加油|换热|快递|公交|车站)$/u.test(stem) && !/[东西南北中驿]$/u.test(stem)) {
+    if (plainName(stem) && !/^(?:火车|汽车|客运|高铁|地铁|加油|换热|快递|公交|车站)$/u.test(stem) && !/[东西南北中驿]$/u.test(stem)) {
       out.entities.push(`station:${soundKey(stem)}`)
     }
   }

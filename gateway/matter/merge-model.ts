@@ -78,13 +78,13 @@ export interface MatterFit {
 }
 
 /** A second matter this close to the best fits an unplaced report about as well (chooseMatter). */
-export const RIVAL_GAP = 0.1
+const RIVAL_GAP = 0.1
 
 /**
  * The matter an appeal joins, if any (the linker and the trainer's replay alike): the best of
  * those whose score passes the threshold — unless it is matched only where places cannot be
- * compared (no place on one side, or a pin beside a name) and another matter passes too: which
- * one it is, is for an agent to say.
+ * compared (no place on one side, or a pin beside a name) and another matter passes too or comes
+ * within RIVAL_GAP of it: which one it is, is for an agent to say.
  */
 export function chooseMatter(fits: MatterFit[], threshold: number): string | undefined {
   const rank = (f: MatterFit) => f.joined + 0.02 * Math.min(5, f.passing)

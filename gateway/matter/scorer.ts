@@ -43,7 +43,7 @@ export interface PairScore {
   sameProblem: boolean
   /** The model's input, when no rule vetoed the pair (the trainer reads it). */
   x?: number[]
-  /** Another place for sure (district, building, intersection, route, plate, kind of shop, pins far apart). */
+  /** Another place for sure (district, building, intersection, route, plate, kind of shop, pins far apart, another home compound). */
   placeConflict: boolean
   /** The rule that kept the pair apart before the model was asked (misses.ts prints it). */
   veto?: string

@@ -91,9 +91,9 @@ export function termsOf(normalized: string, address = '', problemFrom = 0): Term
 function namesIn(tagged: { word: string; tag: string }[], inAddress = false): string[] {
   const out: string[] = []
   for (let i = 0; i < tagged.length; i++) {
-    const { tag } = tagged[i]!
+    const { word: said, tag } = tagged[i]!
     // 雁北|区瑞祥|花园: jieba joins the district's 区 to the name after it.
-    const word = ADMIN_LEAD.test(tagged[i]!.word) ? tagged[i]!.word.slice(1) : tagged[i]!.word
+    const word = ADMIN_LEAD.test(said) ? said.slice(1) : said
     if (word.length < 2 || !HAN.test(word) || PLACE_KIND.test(word) || FUNCTION_TAG.test(tag) || NOT_NAME_TAG.test(tag)) continue
     // A district (红山区, 榆中|区) is a district, not a landmark (address.ts reads districts).
     if (/[区县]$/u.test(word) || /^(?:[区县]|市$)/u.test(tagged[i + 1]?.word ?? '')) continue
