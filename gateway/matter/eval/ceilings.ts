@@ -13,15 +13,16 @@
 import { parseArgs } from 'node:util'
 import { Redis } from 'ioredis'
 import { loadConfig } from '../../../config/load.ts'
+import type { ScoredPair } from '../linker.ts'
 import { mergeModel, probability } from '../merge-model.ts'
 import { collectPairs, simulate, type PairSet } from './collect.ts'
 import { readDataset } from './dataset.ts'
-import { pairMetrics, type PairMetrics } from './metrics.ts'
+import { pairMetrics, pooled, type PairMetrics } from './metrics.ts'
 
 /** The set with every scored pair's features replaced by its label ([1] same matter, [0] not); with `rules: false` the vetoed pairs are scored the same way. */
 function judgedByLabels(s: PairSet, rules: boolean): PairSet {
   const label = (a: string, b: string) => [s.truth.get(a) === s.truth.get(b) ? 1 : 0]
-  const pairs = new Map<string, PairSet['pairs'] extends Map<string, infer L> ? L : never>()
+  const pairs = new Map<string, ScoredPair[]>()
   for (const [id, list] of s.pairs) pairs.set(id, list.map((p) => ({ ...p, x: label(id, p.candidateId) })))
   if (rules) return { ...s, pairs }
   for (const [id, list] of s.vetoed) {
@@ -39,17 +40,18 @@ if (!values.data?.length) {
 const redis = new Redis(loadConfig().redis.url, { maxRetriesPerRequest: 2 })
 const model = mergeModel()
 const WAYS = ['model', 'perfect scorer', 'perfect, no rules'] as const
-const pooled = new Map(WAYS.map((w) => [w, { tp: 0, pred: 0, truth: 0 }]))
+const results = new Map<(typeof WAYS)[number], PairMetrics[]>(WAYS.map((w) => [w, []]))
 const ruled = new Map<string, { same: number; other: number }>()
-const show = (tp: number, pred: number, truth: number) => `P=${(pred ? tp / pred : 1).toFixed(2)} R=${(truth ? tp / truth : 1).toFixed(2)}`
+const show = (r: { p: number; r: number }) => `P=${r.p.toFixed(2)} R=${r.r.toFixed(2)}`
 try {
   for (const file of values.data) {
     const s = await collectPairs(redis, file, true, readDataset(file), new Map())
-    const results: [(typeof WAYS)[number], PairMetrics][] = [
-      ['model', pairMetrics(simulate(s, (x) => probability(model, x), model.threshold, model.join), s.truth)],
-      ['perfect scorer', pairMetrics(simulate(judgedByLabels(s, true), (x) => x[0]!, 0.5, 'max'), s.truth)],
-      ['perfect, no rules', pairMetrics(simulate(judgedByLabels(s, false), (x) => x[0]!, 0.5, 'max'), s.truth)],
-    ]
+    const byWay: Record<(typeof WAYS)[number], PairMetrics> = {
+      model: pairMetrics(simulate(s, (x) => probability(model, x), model.threshold, model.join), s.truth),
+      'perfect scorer': pairMetrics(simulate(judgedByLabels(s, true), (x) => x[0]!, 0.5, 'max'), s.truth),
+      'perfect, no rules': pairMetrics(simulate(judgedByLabels(s, false), (x) => x[0]!, 0.5, 'max'), s.truth),
+    }
+    for (const w of WAYS) results.get(w)!.push(byWay[w])
     for (const [id, list] of s.vetoed) {
       for (const v of list) {
         const n = ruled.get(v.veto) ?? { same: 0, other: 0 }
@@ -58,17 +60,10 @@ try {
         ruled.set(v.veto, n)
       }
     }
-    const line = results.map(([way, r]) => {
-      const tp = r.precision * r.predictedPairs
-      const acc = pooled.get(way)!
-      acc.tp += tp
-      acc.pred += r.predictedPairs
-      acc.truth += r.truePairs
-      return `${way} ${show(tp, r.predictedPairs, r.truePairs)}`
-    })
-    process.stdout.write(`${file} (${results[0]![1].truePairs} true pairs): ${line.join(' | ')}\n`)
+    const line = WAYS.map((w) => `${w} ${show({ p: byWay[w].precision, r: byWay[w].recall })}`).join(' | ')
+    process.stdout.write(`${file} (${byWay.model.truePairs} true pairs): ${line}\n`)
   }
-  process.stdout.write(`pooled: ${WAYS.map((w) => `${w} ${show(pooled.get(w)!.tp, pooled.get(w)!.pred, pooled.get(w)!.truth)}`).join(' | ')}\n`)
+  process.stdout.write(`pooled: ${WAYS.map((w) => `${w} ${show(pooled(results.get(w)!))}`).join(' | ')}\n`)
   const rules = [...ruled].sort((a, b) => b[1].same - a[1].same)
   process.stdout.write(`kept apart by rule (one matter / not): ${rules.map(([r, n]) => `${r} ${n.same}/${n.other}`).join(', ')}\n`)
 } finally {

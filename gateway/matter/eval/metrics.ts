@@ -6,6 +6,8 @@ export interface PairMetrics {
   f1: number
   truePairs: number
   predictedPairs: number
+  /** Predicted pairs that are true pairs. */
+  truePositives: number
 }
 
 function pairs(groups: Map<string, string[]>): Set<string> {
@@ -37,7 +39,7 @@ export function pairMetrics(predicted: Map<string, string>, truth: Map<string, s
   const precision = p.size ? tp / p.size : 1
   const recall = t.size ? tp / t.size : 1
   const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0
-  return { precision, recall, f1, truePairs: t.size, predictedPairs: p.size }
+  return { precision, recall, f1, truePairs: t.size, predictedPairs: p.size, truePositives: tp }
 }
 
 /**
@@ -68,4 +70,14 @@ export function bigMatters(
     if ([...byCluster.values()].some((s) => s.size >= 3)) found++
   }
   return { found, total }
+}
+
+/** Pairwise figures of several sets taken together (their pairs added up), e.g. a group of folds. */
+export function pooled(results: PairMetrics[]): { p: number; r: number; f1: number } {
+  const tp = results.reduce((a, x) => a + x.truePositives, 0)
+  const pred = results.reduce((a, x) => a + x.predictedPairs, 0)
+  const truth = results.reduce((a, x) => a + x.truePairs, 0)
+  const p = pred ? tp / pred : 1
+  const r = truth ? tp / truth : 1
+  return { p, r, f1: p + r ? (2 * p * r) / (p + r) : 0 }
 }

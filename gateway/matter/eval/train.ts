@@ -19,7 +19,7 @@ import { FEATURES } from '../pair-features.ts'
 import { collectPairs, rowsOf, simulate, type PairSet } from './collect.ts'
 import { readDataset, readPersons } from './dataset.ts'
 import { fitLogistic, predict, type Fitted } from './logistic.ts'
-import { pairMetrics } from './metrics.ts'
+import { pairMetrics, pooled } from './metrics.ts'
 import { runEval } from './run-eval.ts'
 import { TRAINING_SETS } from './training-sets.ts'
 
@@ -54,16 +54,6 @@ function fitWithout(sets: PairSet[], skip: PairSet | undefined, lambda: number):
   return fitLogistic(X, y, lambda, w)
 }
 
-/** Pooled pairwise figures of a group of sets. */
-function pooled(results: { tp: number; pred: number; truth: number }[]): { p: number; r: number; f1: number } {
-  const tp = results.reduce((a, x) => a + x.tp, 0)
-  const pred = results.reduce((a, x) => a + x.pred, 0)
-  const truth = results.reduce((a, x) => a + x.truth, 0)
-  const p = pred ? tp / pred : 1
-  const r = truth ? tp / truth : 1
-  return { p, r, f1: p + r ? (2 * p * r) / (p + r) : 0 }
-}
-
 function asModel(f: Fitted, threshold: number, extra: Record<string, unknown> = {}): MergeModel {
   return { features: [...FEATURES], weights: f.weights.map((w) => round(w)), bias: round(f.bias), threshold, ...extra }
 }
@@ -84,10 +74,7 @@ async function main(): Promise<void> {
     for (const lambda of LAMBDAS) {
       const folds = sets.map((s) => ({ s, m: fitWithout(sets, s, lambda) }))
       for (const [join, threshold] of JOINS.flatMap((j) => THRESHOLDS.map((t) => [j, t] as const))) {
-        const res = folds.map(({ s, m }) => {
-          const r = pairMetrics(simulate(s, (x) => predict(m, x), threshold, join), s.truth)
-          return { independent: s.independent, tp: r.precision * r.predictedPairs, pred: r.predictedPairs, truth: r.truePairs }
-        })
+        const res = folds.map(({ s, m }) => ({ independent: s.independent, ...pairMetrics(simulate(s, (x) => predict(m, x), threshold, join), s.truth) }))
         const old = pooled(res.filter((x) => !x.independent))
         const ind = pooled(res.filter((x) => x.independent))
         const all = pooled(res)
