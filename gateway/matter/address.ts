@@ -77,7 +77,7 @@ function compoundMatches(text: string): { stem: string; suffix: string; end: num
     const m = COMPOUND_AT.exec(text)
     const stem = m?.[1]
     const suffix = m?.[2] ?? ''
-    if (m && stem && UNIT_KIND.test(stem[1]!) && HOUSING.test(suffix) && i > 0 && plainName(text[i - 1]! + stem[0]!)) {
+    if (m && stem && employerHousingAt(text, i - 1)) {
       // 纺织厂家属院: the work unit's housing is named by the unit (EMPLOYER_HOUSING), not 织厂.
       i += m[0].length
     } else if (m && stem && (okStem(stem) || kouVillage(stem, suffix)) && !ADMIN_CHAR.test(stem) && !(suffix === '园' && NOT_COMPOUND_YUAN.test(stem)) && !(suffix === '里' && !namesLi(stem, text.slice(i + m[0].length)))) {
@@ -93,8 +93,6 @@ function compoundMatches(text: string): { stem: string; suffix: string; end: num
 /** The kind of a work unit (factory, bureau, station, depot ...) whose housing is named after it. */
 const UNIT_KINDS = '厂局站所矿队库场'
 const HOUSING_KINDS = '家属院|家属楼|宿舍|生活区|小区'
-const UNIT_KIND = new RegExp(`[${UNIT_KINDS}]`, 'u')
-const HOUSING = new RegExp(`^(?:${HOUSING_KINDS})$`, 'u')
 /** A two-character name with no stop, district or road character in it (纺织, 鸿泰). */
 function plainName(name: string): boolean {
   return okStem(name) && !ADMIN_CHAR.test(name)
@@ -106,6 +104,15 @@ function plainName(name: string): boolean {
  * one character and its kind (区|粮站家属院) is named as any compound is (粮站).
  */
 const EMPLOYER_HOUSING = new RegExp(`(\\p{Script=Han}{2})[${UNIT_KINDS}]的?(?:${HOUSING_KINDS})`, 'gu')
+const EMPLOYER_HOUSING_AT = new RegExp(EMPLOYER_HOUSING.source, 'uy')
+
+/** A work unit's housing (EMPLOYER_HOUSING) starts at `at`, under a plain unit name. */
+function employerHousingAt(text: string, at: number): boolean {
+  if (at < 0) return false
+  EMPLOYER_HOUSING_AT.lastIndex = at
+  const m = EMPLOYER_HOUSING_AT.exec(text)
+  return m !== null && plainName(m[1]!)
+}
 
 /** Trades in a firm's name, between its brand and its form (鸿泰|建筑|劳务|有限公司). */
 const INDUSTRY = /^(?:建筑|建设|建工|劳务|工程|物业|科技|实业|商贸|贸易|置业|地产|餐饮|文化|传媒|教育|健身|服务|管理|发展|投资|环境|环保|清洁|保洁|物流|运输|装饰|装修|家政|信息|网络|食品|农业|汽车|医疗|电器|电子|机械|有限|股份|集团|公司)$/u
